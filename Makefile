@@ -26,13 +26,17 @@ COLLECTION_LINK := build/collections/ansible_collections/vcdops/platform
 SANITY_DIR := build/sanity/ansible_collections/vcdops/platform
 LAB = PYTHONPATH=$(ROOT)/tests/lab$${PYTHONPATH:+:$$PYTHONPATH} $(PY) -m vcdlab
 
-# The lab reads VCDLAB_PORT_BASE / VCDLAB_RUN_DIR; inventories/lab reads
-# VCDOPS_LAB_PORT_BASE / VCDOPS_LAB_RUN_DIR. Keep them in step.
+# The lab reads VCDLAB_PORT_BASE / VCDLAB_RUN_DIR (also when given as make
+# variables); inventories/lab reads VCDOPS_LAB_PORT_BASE / VCDOPS_LAB_RUN_DIR.
+# Keep them in step.
 ifdef VCDLAB_PORT_BASE
+export VCDLAB_PORT_BASE
 export VCDOPS_LAB_PORT_BASE ?= $(VCDLAB_PORT_BASE)
 endif
 ifdef VCDLAB_RUN_DIR
-export VCDOPS_LAB_RUN_DIR ?= $(abspath $(VCDLAB_RUN_DIR))
+override VCDLAB_RUN_DIR := $(abspath $(VCDLAB_RUN_DIR))
+export VCDLAB_RUN_DIR
+export VCDOPS_LAB_RUN_DIR ?= $(VCDLAB_RUN_DIR)
 endif
 
 PYTEST_ARGS ?=
@@ -69,7 +73,7 @@ $(STAMP): requirements.txt tests/requirements.txt
 	  echo "creating $(VENV_DIR) with $(PYTHON)"
 	  $(PYTHON) -m venv "$(VENV_DIR)"
 	fi
-	"$(PY)" -m pip install --disable-pip-version-check --progress-bar off \
+	"$(PY)" -m pip install --quiet --disable-pip-version-check --progress-bar off \
 	  -r requirements.txt -r tests/requirements.txt
 	touch "$@"
 
@@ -126,6 +130,14 @@ sanity: venv
 	  rsync -a --exclude=/.git --exclude=/build --exclude=/.venv --exclude=/tests/lab \
 	    --exclude=/tests/output --exclude=.run --exclude=.cache --exclude=.ansible \
 	    --exclude=__pycache__ --exclude='*.pyc' --exclude=.pytest_cache ./ "$(SANITY_DIR)/"
+	fi
+	# ansible-test bootstraps pip in its sanity venvs with a script it downloads
+	# from its own file server; where that is out of reach, use our stand-in.
+	pip_version=$$("$(PY)" -c 'import ansible_test._internal.python_requirements as m, re, inspect; print(re.search(r"pip=.([0-9.]+).", inspect.getsource(m.get_venv_packages)).group(1))')
+	get_pip="$$HOME/.ansible/test/cache/get_pip_$${pip_version//./_}.py"
+	if [ ! -s "$$get_pip" ]; then
+	  mkdir -p "$$(dirname "$$get_pip")"
+	  cp tests/tools/ansible_test_get_pip.py "$$get_pip"
 	fi
 	cd "$(SANITY_DIR)"
 	git -c init.defaultBranch=main init -q

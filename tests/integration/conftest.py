@@ -78,14 +78,20 @@ class Lab:
     def __init__(self):
         ca = str(RUN_DIR / "ca.pem")
         self.admin = {az: LabAdmin("https://localhost:%d" % (PORT_BASE + i), ca) for i, az in enumerate(AZS, 1)}
+        # a reset clears the lab's violation list: keep what it held
+        self.seen_violations = {az: [] for az in AZS}
 
     def __getitem__(self, az):
         return self.admin[az]
 
     def reset(self):
-        for admin in self.admin.values():
+        for az, admin in self.admin.items():
+            self.seen_violations[az].extend(admin.violations())
             admin.reset()
             admin.clear_faults()
+
+    def violations(self, az):
+        return self.seen_violations[az] + self.admin[az].violations()
 
     def last_seq(self, az):
         return self.admin[az].last_seq()
@@ -119,12 +125,13 @@ def duplicates(state):
     """Names that occur twice among objects of the same kind and parent."""
     seen, dups = {}, {}
     for kind, items in state.items():
-        if not isinstance(items, (list, dict)):
+        if not isinstance(items, (list, dict)) or kind in ("task", "session", "request"):
             continue
         for obj in (items.values() if isinstance(items, dict) else items):
             if not isinstance(obj, dict) or "name" not in obj:
                 continue
-            parent = obj.get("org") or obj.get("ownerRef") or obj.get("vdc") or obj.get("orgVdc") or ""
+            parent = (obj.get("vdc_id") or obj.get("catalog_id") or obj.get("org_id") or obj.get("pvdc_id")
+                      or obj.get("entityType") or obj.get("owner") or "")
             key = (kind, str(parent), obj["name"])
             seen[key] = seen.get(key, 0) + 1
             if seen[key] > 1:

@@ -137,8 +137,8 @@ class ResourceModule(_Base):
                 self.fail(str(exc))
         except VcdError as exc:
             self.fail(str(exc))
-        if self.warnings:
-            result["warnings"] = self.warnings
+        for warning in self.warnings:
+            self.module.warn(warning)
         self.module.exit_json(**result)
 
     def _converge(self):

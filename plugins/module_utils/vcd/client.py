@@ -160,7 +160,11 @@ class VcdClient:
     def connect(self):
         """Negotiate the version and log in (once)."""
         if self.api_version is None:
-            self.api_version = self.negotiate_version()
+            if self.access_token and self.wanted_version:
+                # a token from vcd_login comes with the version it negotiated
+                self.api_version = self.wanted_version
+            else:
+                self.api_version = self.negotiate_version()
         if self.access_token:
             return self
         self.login()

@@ -51,18 +51,24 @@ def cmd_serve():
         return 2
     with open(os.path.join(run_dir, "vcdlab.pid"), "w") as f:
         f.write(str(os.getpid()))
+    # every service is up: `start` waits for this file
+    with open(os.path.join(run_dir, "ready"), "w") as f:
+        f.write(str(os.getpid()))
     stop = []
     signal.signal(signal.SIGTERM, lambda *a: stop.append(1))
     signal.signal(signal.SIGINT, lambda *a: stop.append(1))
     while not stop:
         time.sleep(0.2)
+    from .server import stop_services
+    stop_services(lab)
     for s in servers:
         s.shutdown()
         s.server_close()
-    try:
-        os.unlink(os.path.join(run_dir, "vcdlab.pid"))
-    except OSError:
-        pass
+    for name in ("vcdlab.pid", "ready"):
+        try:
+            os.unlink(os.path.join(run_dir, name))
+        except OSError:
+            pass
     return 0
 
 
@@ -81,6 +87,9 @@ def cmd_start():
                          "next to the repository)\n" % spec)
         return 2
     t0 = time.time()
+    ready = os.path.join(run_dir, "ready")
+    if os.path.exists(ready):
+        os.unlink(ready)
     log = open(os.path.join(run_dir, "vcdlab.log"), "ab")
     lab_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env = dict(os.environ)
@@ -88,14 +97,15 @@ def cmd_start():
     env["VCDLAB_RUN_DIR"], env["VCDLAB_PORT_BASE"], env["VCDLAB_SPEC"] = run_dir, str(base), spec
     proc = subprocess.Popen([sys.executable, "-m", "vcdlab", "serve"], stdout=log, stderr=log,
                             stdin=subprocess.DEVNULL, env=env, start_new_session=True, cwd=lab_dir)
-    deadline = time.time() + 60
+    # services (vcsim build, PostgreSQL, RabbitMQ ...) may take a while the first time
+    deadline = time.time() + float(os.environ.get("VCDLAB_START_TIMEOUT", "900"))
     while time.time() < deadline:
         if proc.poll() is not None:
             sys.stderr.write("vcdlab: serve exited with %s; see %s\n" % (proc.returncode, log.name))
             with open(log.name, "rb") as f:
                 sys.stderr.write(f.read()[-2000:].decode("utf-8", "replace"))
             return 1
-        if os.path.exists(ca) and all(_answers(p, ca) for p in ports.values()):
+        if os.path.exists(ready) and os.path.exists(ca) and all(_answers(p, ca) for p in ports.values()):
             with open(os.path.join(run_dir, "vcdlab.pid"), "w") as f:
                 f.write(str(proc.pid))
             with open(os.path.join(run_dir, "lab.json"), "w") as f:
@@ -104,7 +114,7 @@ def cmd_start():
                 "%s=https://localhost:%d" % kv for kv in ports.items()), ca))
             return 0
         time.sleep(0.1)
-    sys.stderr.write("vcdlab: did not answer within 60 s; see %s\n" % log.name)
+    sys.stderr.write("vcdlab: not ready in time; see %s\n" % log.name)
     proc.terminate()
     return 1
 
@@ -116,7 +126,7 @@ def cmd_stop():
         print("vcdlab: not running")
         return 0
     os.kill(pid, signal.SIGTERM)
-    for _ in range(100):
+    for _ in range(300):
         try:
             os.kill(pid, 0)
         except OSError:

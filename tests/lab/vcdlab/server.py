@@ -127,6 +127,7 @@ class Lab:
     def __init__(self, spec, port_base, run_dir):
         self.spec = spec
         self.run_dir = run_dir
+        self.port_base = port_base
         ports = paths.az_ports(port_base)
         self.azs = {name: Az(self, name, i + 1, ports[name]) for i, name in enumerate(paths.AZS)}
         load_areas()
@@ -290,9 +291,11 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, str(v))
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Date", self.date_time_string())
-        self.end_headers()
+        # one write for headers and body (avoids Nagle / delayed-ACK stalls)
+        self._headers_buffer.append(b"\r\n")
         if body and req.method != "HEAD":
-            self.wfile.write(body)
+            self._headers_buffer.append(body)
+        self.flush_headers()
 
     def _error(self, req, e):
         p = req.path
@@ -495,6 +498,7 @@ class AzServer(ThreadingHTTPServer):
 
     def get_request(self):
         sock, addr = self.socket.accept()
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return self.ssl_ctx.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), addr
 
     def handle_error(self, request, client_address):
@@ -502,6 +506,50 @@ class AzServer(ThreadingHTTPServer):
         if isinstance(et, (ssl.SSLError, ConnectionError, OSError)):
             return
         super().handle_error(request, client_address)
+
+
+def _service_modules():
+    """Extra simulators: every vcdlab/services/<name>.py with start(lab) and stop(lab)."""
+    import importlib
+    import pkgutil
+    try:
+        pkg = importlib.import_module("vcdlab.services")
+    except ImportError:
+        return []
+    mods = []
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+        mod = importlib.import_module("vcdlab.services." + info.name)
+        if hasattr(mod, "start"):
+            mods.append(mod)
+    return mods
+
+
+def start_services(lab):
+    lab.services = []
+    lab.service_errors = {}
+    only = os.environ.get("VCDLAB_SERVICES")  # e.g. "postgres,rabbitmq"; "none" for none
+    for mod in _service_modules():
+        name = mod.__name__.rsplit(".", 1)[-1]
+        if only is not None and name not in only.split(","):
+            continue
+        t0 = time.time()
+        try:
+            mod.start(lab)
+        except Exception as exc:  # noqa: BLE001 - one broken service must not take the VCDs down
+            lab.service_errors[name] = str(exc)
+            sys.stderr.write("vcdlab: SERVICE %s FAILED TO START: %s\n" % (name, exc))
+            continue
+        lab.services.append(mod)
+        sys.stderr.write("vcdlab: service %s started in %.1fs\n" % (name, time.time() - t0))
+
+
+def stop_services(lab):
+    for mod in reversed(getattr(lab, "services", [])):
+        try:
+            if hasattr(mod, "stop"):
+                mod.stop(lab)
+        except Exception as exc:  # noqa: BLE001 - stopping goes on
+            sys.stderr.write("vcdlab: stopping %s failed: %s\n" % (mod.__name__, exc))
 
 
 def serve(port_base=None, run_dir=None, spec_path=None):
@@ -520,6 +568,7 @@ def serve(port_base=None, run_dir=None, spec_path=None):
         servers.append(srv)
         threading.Thread(target=srv.serve_forever, daemon=True, name="vcdlab-" + az.name).start()
         sys.stderr.write("vcdlab: %s listening on https://localhost:%d\n" % (az.name, az.port))
+    start_services(lab)
     sys.stderr.write("vcdlab: ready in %.2fs (spec %s)\n" % (time.time() - t0, spec_path))
     sys.stderr.flush()
     return lab, servers
