@@ -40,8 +40,14 @@ options:
     description:
       - The add-on, by entity name C(<vendor>.<name>-<version>) (for example V(vmware.ds-1.4.0-23376809)), or by
         manifest name (V(ds)) when only one version is installed.
+      - One of O(addon) and O(iso) is required.
     type: str
-    required: true
+  iso:
+    description:
+      - The add-on's ISO file. The add-on is the one the ISO's manifest names; its manifest and EULA are read
+        from the ISO, so that inputs and the EULA acceptance are checked even in check mode before the add-on is
+        installed (for example in a preflight pass).
+    type: path
   name:
     description: Instance name.
     type: str
@@ -123,6 +129,7 @@ input_drift:
 
 import time
 
+from ansible_collections.vcdops.platform.plugins.module_utils.common import iso as isolib
 from ansible_collections.vcdops.platform.plugins.module_utils.common.flow import InputError, ResourceModule
 from ansible_collections.vcdops.platform.plugins.module_utils.vcd import addons
 from ansible_collections.vcdops.platform.plugins.module_utils.vcd.client import VcdError, VcdNotFound
@@ -134,7 +141,8 @@ EULA_SHOWN = 4000
 class Instance(ResourceModule):
     result_key = "instance"
     options = dict(
-        addon=dict(type="str", required=True),
+        addon=dict(type="str"),
+        iso=dict(type="path"),
         name=dict(type="str", required=True),
         inputs=dict(type="dict", default={}),
         secure_inputs=dict(type="dict", default={}, no_log=True),
@@ -145,8 +153,20 @@ class Instance(ResourceModule):
         state=dict(type="str", default="present", choices=["present", "absent"]),
     )
 
+    module_kwargs = dict(required_one_of=[("addon", "iso")])
+
     def validate(self):
         p = self.params
+        self.iso = None
+        if p["iso"]:
+            try:
+                self.iso = isolib.read_addon_iso(p["iso"])
+            except isolib.IsoError as exc:
+                raise InputError(str(exc))
+            name = isolib.addon_rde_name(self.iso["manifest"])
+            if p["addon"] and p["addon"] not in (name, self.iso["manifest"]["name"]):
+                raise InputError("addon %s is not the add-on of ISO %s (%s)" % (p["addon"], p["iso"], name))
+            p["addon"] = name
         both = sorted(set(p["inputs"]) & set(p["secure_inputs"]))
         if both:
             raise InputError("input %s is given in both inputs and secure_inputs" % ", ".join(both))
@@ -161,10 +181,18 @@ class Instance(ResourceModule):
     def read(self):
         self.addon = addons.find_addon(self.rde, self.params["addon"])
         if self.addon is None:
-            raise VcdNotFound("add-on %s is not installed (vcdops.platform.vcd_addon)" % self.params["addon"])
+            if self.iso is None or not self.module.check_mode or self.params["state"] == "absent":
+                raise VcdNotFound("add-on %s is not installed (vcdops.platform.vcd_addon)" % self.params["addon"])
+            # check mode, the add-on is not installed yet: check against its ISO
+            self.addon = {"id": None, "name": self.params["addon"],
+                          "entity": {"manifest": self.iso["manifest"], "eula": self.iso["eula"]}}
+            self.warnings.append("check mode: add-on %s is not installed yet; inputs and EULA checked against %s"
+                                 % (self.params["addon"], self.params["iso"]))
         manifest = (self.addon.get("entity") or {}).get("manifest") or {}
-        self.manifest = manifest
         self.secure = sorted(i["name"] for i in manifest.get("inputs") or [] if i.get("secure"))
+        self.manifest = manifest
+        if self.addon["id"] is None:
+            return None
         return addons.find_instance(self.rde, self.addon["id"], self.params["name"])
 
     def view(self, entity):

@@ -16,14 +16,16 @@ description:
     published. V(orgs) shares it read-only with the organizations in O(shared_orgs) only.
     V(none) removes all sharing.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 notes:
   - The catalog path is taken from the org's C(add) link (assumption A8 in docs/assumptions.md).
 options:
@@ -125,12 +127,12 @@ class Catalog(ResourceModule):
         catalog["_uuid"] = uuid
         return catalog
 
-    def view(self, catalog):
-        acl = catalog.get("_acl") or {}
+    def view(self, current):
+        acl = current.get("_acl") or {}
         settings = (acl.get("accessSettings") or {}).get("accessSetting") or []
         org_names = sorted(s["subject"].get("name") or s["subject"].get("href") for s in settings
                            if "org" in str(s["subject"].get("type", "")) or "/org/" in s["subject"].get("href", ""))
-        published = bool(catalog.get("isPublished"))
+        published = bool(current.get("isPublished"))
         if published and acl.get("everyoneAccessLevel") == "ReadOnly" and not acl.get("isSharedToEveryone"):
             share = "all"
         elif org_names and not published:
@@ -139,8 +141,8 @@ class Catalog(ResourceModule):
             share = "none"
         else:
             share = "other"
-        return dict(id="urn:vcloud:catalog:%s" % catalog.get("_uuid"), name=catalog.get("name"),
-                    description=catalog.get("description") or "", share=share,
+        return dict(id="urn:vcloud:current:%s" % current.get("_uuid"), name=current.get("name"),
+                    description=current.get("description") or "", share=share,
                     shared_orgs=org_names if share == "orgs" else [])
 
     def desired(self, current):

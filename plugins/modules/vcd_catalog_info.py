@@ -12,14 +12,16 @@ description:
   - Reads the catalogs of an organization with one query (C(/api/query?type=adminCatalog)),
     and for each one whether it is published.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Only reads, so it runs the same in check mode.
   diff_mode:
     support: none
+    description: Nothing is changed, so there is no diff.
 options:
   org:
     description: Organization.

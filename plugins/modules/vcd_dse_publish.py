@@ -106,7 +106,7 @@ operations:
 
 from ansible_collections.vcdops.platform.plugins.module_utils.common.flow import InputError, _Base
 from ansible_collections.vcdops.platform.plugins.module_utils.vcd import dse
-from ansible_collections.vcdops.platform.plugins.module_utils.vcd.client import VcdError
+from ansible_collections.vcdops.platform.plugins.module_utils.vcd.client import VcdError, VcdNotFound
 
 
 class Publish(_Base):
@@ -154,8 +154,8 @@ class Publish(_Base):
         pub = dse.Publication(self.client)
         try:
             pub.load([p["solution"] for p in pubs])
-        except InputError as exc:
-            if self.module.check_mode and "no data solutions are configured" in str(exc):
+        except VcdNotFound as exc:
+            if self.module.check_mode and hasattr(pub, "orgs"):
                 # check mode before the extension is installed: an earlier task would install it
                 for p in pubs:
                     pub.resolve_tenants(p["tenants"])  # unknown tenants still fail

@@ -13,14 +13,16 @@ description:
     provider gateway (an external network backed by a Tier-0 router or a VRF).
   - In the reference design the solutions org's edge gateway connects to a dedicated T0 or VRF.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 options:
   org:
     description: Organization.
@@ -155,14 +157,14 @@ class EdgeGateway(ResourceModule):
         self._vdc = vdc
         return self.client.find_one(EDGES, "edge gateway %s" % p["name"], name=p["name"], **{"ownerRef.id": vdc["id"]})
 
-    def view(self, edge):
-        uplinks = edge.get("edgeGatewayUplinks") or [{}]
+    def view(self, current):
+        uplinks = current.get("edgeGatewayUplinks") or [{}]
         uplink = uplinks[0]
         subnet = ((uplink.get("subnets") or {}).get("values") or [{}])[0]
         primary = subnet.get("primaryIp")
         ranges = [r for r in _ranges_of(subnet) if not (r["start"] == primary and r["end"] == primary)]
-        cluster = ((edge.get("edgeClusterConfig") or {}).get("primaryEdgeCluster") or {}).get("edgeClusterRef") or {}
-        return dict(id=edge.get("id"), name=edge.get("name"), description=edge.get("description") or "",
+        cluster = ((current.get("edgeClusterConfig") or {}).get("primaryEdgeCluster") or {}).get("edgeClusterRef") or {}
+        return dict(id=current.get("id"), name=current.get("name"), description=current.get("description") or "",
                     external_network=uplink.get("uplinkName"), primary_ip=primary, ip_ranges=ranges,
                     dedicated=bool(uplink.get("dedicated")), edge_cluster=cluster.get("name"))
 

@@ -13,9 +13,9 @@ description:
   - Returns an access token and the negotiated API version, to be passed to other modules as
     O(vcd_access_token) and O(vcd_api_version) (for example through C(module_defaults)), so that a
     play logs in only once.
-  - Run this task with C(no_log: true): the token it returns is a secret.
+  - Run this task with C(no_log=true), because the token it returns is a secret.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
@@ -24,6 +24,7 @@ attributes:
     description: Logging in changes nothing, so it also runs in check mode.
   diff_mode:
     support: none
+    description: Nothing is changed, so there is no diff.
 options: {}
 """
 

@@ -12,16 +12,18 @@ description:
   - Creates, updates or deletes an organization with C(/cloudapi/1.0.0/orgs) and sets its general
     and lease settings with C(/api/admin/org/<id>/settings).
   - A solutions organization (reference design) is provider-owned, can publish catalogs and has
-    leases of 0 (never expire): those are the values of the lease options in the C(solutions_org) role.
+    leases of 0 (never expire); those are the values of the lease options in the C(solutions_org) role.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 options:
   name:
     description: Organization name (letters, digits and C(_-.!'(),$), at most 128 characters).
@@ -126,14 +128,14 @@ class Org(ResourceModule):
         org["_settings"] = self.client.get("/api/admin/org/%s/settings" % uuid_of(org["id"]), legacy=True)
         return org
 
-    def view(self, org):
-        settings = org.get("_settings") or {}
+    def view(self, current):
+        settings = current.get("_settings") or {}
         general = settings.get("orgGeneralSettings") or {}
         vapp = settings.get("vAppLeaseSettings") or {}
         tmpl = settings.get("vAppTemplateLeaseSettings") or {}
         return dict(
-            id=org["id"], name=org["name"], full_name=org.get("displayName"),
-            description=org.get("description") or "", enabled=org.get("isEnabled"),
+            id=current["id"], name=current["name"], full_name=current.get("displayName"),
+            description=current.get("description") or "", enabled=current.get("isEnabled"),
             can_publish_catalogs=general.get("canPublishCatalogs"),
             deployment_lease_seconds=vapp.get("deploymentLeaseSeconds"),
             storage_lease_seconds=vapp.get("storageLeaseSeconds"),

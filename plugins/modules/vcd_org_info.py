@@ -11,14 +11,16 @@ short_description: List VMware Cloud Director organizations
 description:
   - Reads organizations from C(/cloudapi/1.0.0/orgs), every page, optionally only the named ones.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Only reads, so it runs the same in check mode.
   diff_mode:
     support: none
+    description: Nothing is changed, so there is no diff.
 options:
   names:
     description: Only these organizations. All when omitted.

@@ -17,14 +17,16 @@ description:
   - Provider VDC, network pool and storage policies are looked up by name before anything is written,
     so a wrong name fails the task without a change.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 notes:
   - Units are MHz and MB (assumption A5 in docs/assumptions.md).
   - Storage policies can be added only when the VDC is created; later, their limit, default flag and
@@ -176,6 +178,10 @@ PROFILE_TYPE = "application/vnd.vmware.admin.vdcStorageProfile+json"
 CAPACITY = ("cpu_allocated_mhz", "cpu_limit_mhz", "memory_allocated_mb", "memory_limit_mb")
 
 
+def _percent(fraction):
+    return None if fraction is None else int(round(float(fraction) * 100))
+
+
 def _fraction(percent):
     return None if percent is None else round(percent / 100.0, 2)
 
@@ -281,27 +287,26 @@ class OrgVdc(ResourceModule):
         admin["_policies"] = self.client.find("/cloudapi/1.0.0/orgVdcStoragePolicies", **{"orgVdcRef.id": vdc["id"]})
         return admin
 
-    def view(self, vdc):
-        cap = vdc.get("computeCapacity") or {}
+    def view(self, current):
+        cap = current.get("computeCapacity") or {}
         cpu, mem = cap.get("cpu") or {}, cap.get("memory") or {}
-        pct = (lambda v: None if v is None else int(round(float(v) * 100)))
         policies = sorted(({"name": sp["name"], "limit_mb": sp.get("storageLimitMb", 0),
                             "default": bool(sp.get("isDefaultStoragePolicy")), "enabled": bool(sp.get("isEnabled"))}
-                           for sp in vdc.get("_policies") or []), key=lambda sp: sp["name"])
+                           for sp in current.get("_policies") or []), key=lambda sp: sp["name"])
         return dict(
-            id=vdc.get("_id"), name=vdc.get("name"), description=vdc.get("description") or "",
-            allocation_model=vdc.get("allocationModel"),
-            provider_vdc=(vdc.get("providerVdcReference") or {}).get("name"),
-            network_pool=(vdc.get("networkPoolReference") or {}).get("name"),
+            id=current.get("_id"), name=current.get("name"), description=current.get("description") or "",
+            allocation_model=current.get("allocationModel"),
+            provider_vdc=(current.get("providerVdcReference") or {}).get("name"),
+            network_pool=(current.get("networkPoolReference") or {}).get("name"),
             cpu_allocated_mhz=cpu.get("allocated"), cpu_limit_mhz=cpu.get("limit"),
             memory_allocated_mb=mem.get("allocated"), memory_limit_mb=mem.get("limit"),
-            cpu_guaranteed_percent=pct(vdc.get("resourceGuaranteedCpu")),
-            memory_guaranteed_percent=pct(vdc.get("resourceGuaranteedMemory")),
-            vcpu_speed_mhz=vdc.get("vCpuInMhz"), elastic=vdc.get("isElastic"),
-            include_memory_overhead=vdc.get("includeMemoryOverhead"),
-            thin_provisioning=vdc.get("isThinProvision"), fast_provisioning=vdc.get("usesFastProvisioning"),
-            vm_quota=vdc.get("vmQuota"), nic_quota=vdc.get("nicQuota"), network_quota=vdc.get("networkQuota"),
-            enabled=vdc.get("isEnabled"), storage_policies=policies,
+            cpu_guaranteed_percent=_percent(current.get("resourceGuaranteedCpu")),
+            memory_guaranteed_percent=_percent(current.get("resourceGuaranteedMemory")),
+            vcpu_speed_mhz=current.get("vCpuInMhz"), elastic=current.get("isElastic"),
+            include_memory_overhead=current.get("includeMemoryOverhead"),
+            thin_provisioning=current.get("isThinProvision"), fast_provisioning=current.get("usesFastProvisioning"),
+            vm_quota=current.get("vmQuota"), nic_quota=current.get("nicQuota"), network_quota=current.get("networkQuota"),
+            enabled=current.get("isEnabled"), storage_policies=policies,
         )
 
     def desired(self, current):

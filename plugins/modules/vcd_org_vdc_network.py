@@ -11,17 +11,19 @@ short_description: Manage a routed or isolated organization VDC network
 description:
   - Creates, updates or deletes an organization VDC network (C(/cloudapi/1.0.0/orgVdcNetworks)), routed
     through an NSX-T edge gateway (V(NAT_ROUTED)) or isolated, with static IP pools and DNS.
-  - The addresses are checked before anything is written: the gateway lies in the subnet, every
+  - The addresses are checked before anything is written. The gateway lies in the subnet, every
     pool lies in the subnet, no pool overlaps another or holds the gateway.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 options:
   org:
     description: Organization.
@@ -150,14 +152,14 @@ class Network(ResourceModule):
         return self.client.find_one(NETWORKS, "network %s" % p["name"], page_size=NET_PAGE, name=p["name"],
                                     **{"ownerRef.id": vdc["id"]})
 
-    def view(self, net):
-        subnet = ((net.get("subnets") or {}).get("values") or [{}])[0]
+    def view(self, current):
+        subnet = ((current.get("subnets") or {}).get("values") or [{}])[0]
         pools = sorted({"start": r["startAddress"], "end": r["endAddress"]}
                        for r in ((subnet.get("ipRanges") or {}).get("values") or []))
-        router = ((net.get("connection") or {}).get("routerRef") or {}).get("name")
+        router = ((current.get("connection") or {}).get("routerRef") or {}).get("name")
         gateway = subnet.get("gateway")
-        return dict(id=net.get("id"), name=net.get("name"), description=net.get("description") or "",
-                    network_type=net.get("networkType"), edge_gateway=router,
+        return dict(id=current.get("id"), name=current.get("name"), description=current.get("description") or "",
+                    network_type=current.get("networkType"), edge_gateway=router,
                     gateway_cidr="%s/%s" % (gateway, subnet.get("prefixLength")) if gateway else None,
                     dns1=subnet.get("dnsServer1") or None, dns2=subnet.get("dnsServer2") or None,
                     dns_suffix=subnet.get("dnsSuffix") or None, static_pools=pools)

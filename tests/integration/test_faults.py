@@ -38,7 +38,7 @@ def test_connection_reset_after_a_create_does_not_duplicate(lab):
     lab["az1"].fault(method="POST", path="^/cloudapi/1.0.0/orgs$", reset=True, when="after", count=1)
     lab["az1"].fault(method="GET", path="^/cloudapi/1.0.0/edgeGateways$", reset=True, when="before", count=2)
     converge_az1(lab)
-    names = [n["name"] for n in lab.state("az1")["orgVdcNetworks"]]
+    names = [n["name"] for n in lab.state("az1")["org_network"]]
     assert names.count("solutions-routed") == 1
 
 
@@ -68,5 +68,5 @@ def test_failed_task_fails_the_run_with_its_message_then_converges(lab):
     failed = run_playbook("site.yml", limit="az1")
     assert failed.rc != 0
     assert "NSX-T edge cluster has no capacity" in failed.out, failed.explain()
-    assert [e["name"] for e in lab.state("az1")["edgeGateways"]] == []
+    assert [e["name"] for e in lab.state("az1").get("edge_gateway", [])] == []
     converge_az1(lab)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-
-
 from conftest import AZS, duplicates, run_playbook
 
 SITE = "site.yml"

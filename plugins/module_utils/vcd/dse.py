@@ -31,7 +31,7 @@ import copy
 
 from ..common.flow import InputError
 from . import rights
-from .client import VcdError, uuid_of
+from .client import VcdError, VcdNotFound, uuid_of
 from .rde import Rde
 
 DSCONFIG = ("vmware", "dsConfig", "0.1")
@@ -76,7 +76,7 @@ def configs(rde):
 def require(configs_by_name, names):
     """Fail, before any write, on solution names the extension does not offer."""
     if not configs_by_name:
-        raise InputError("no data solutions are configured in VCD (no %s:%s entities): install the Data Solutions "
+        raise VcdNotFound("no data solutions are configured in VCD (no %s:%s entities): install the Data Solutions "
                          "extension (an instance of its add-on) first" % DSCONFIG[:2])
     unknown = sorted(set(n for n in names if n not in configs_by_name))
     if unknown:

@@ -410,6 +410,15 @@ def up(run_dir=None, names=None):
 
 
 # ---------------------------------------------------------------- down
+def _alive(pid):
+    """Running (a zombie waiting for a parent that never reaps it counts as gone)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return False
+
+
 def _kill_node_procs(node, root):
     ns = node["netns"]
     for sig in (signal.SIGTERM, signal.SIGKILL):
@@ -418,6 +427,7 @@ def _kill_node_procs(node, root):
             p = _run(["ip", "netns", "pids", ns], check=False, quiet=True)
             pids |= {int(x) for x in p.stdout.split() if x.isdigit()}
         pids.discard(os.getpid())
+        pids = {p for p in pids if _alive(p)}
         if not pids:
             return
         for pid in pids:
@@ -426,7 +436,7 @@ def _kill_node_procs(node, root):
             except OSError:
                 pass
         for _ in range(30):
-            if not any(os.path.exists("/proc/%d" % p) for p in pids):
+            if not any(_alive(p) for p in pids):
                 break
             time.sleep(0.1)
 

@@ -6,7 +6,17 @@ from .. import cloudian
 from ..ose import httpd
 
 
+def _reset_hook(az):
+    """A lab reset (POST /_lab/reset on a VCD) also resets this AZ's Cloudian simulator."""
+    sim = cloudian.get(az.lab.port_base, az.name)
+    if sim is not None:
+        sim.reset()
+
+
 def start(lab):
+    from ..framework import RESET_HOOKS
+    if _reset_hook not in RESET_HOOKS:
+        RESET_HOOKS.append(_reset_hook)
     for i, az in enumerate(sorted(lab.azs), 1):
         key = (int(lab.port_base), az)
         if key in cloudian.CLUSTERS and cloudian.CLUSTERS[key].server is not None:

@@ -20,7 +20,17 @@ def build_package(run_dir):
     return mod.build(os.path.join(run_dir, "standins"))
 
 
+def _reset_hook(az):
+    """A lab reset (POST /_lab/reset on a VCD) also resets this AZ's Ose simulator."""
+    sim = ose.get(az.lab.port_base, az.name)
+    if sim is not None:
+        sim.reset()
+
+
 def start(lab):
+    from ..framework import RESET_HOOKS
+    if _reset_hook not in RESET_HOOKS:
+        RESET_HOOKS.append(_reset_hook)
     build_package(lab.run_dir)
     for i, az in enumerate(sorted(lab.azs), 1):
         certs.ensure(lab.run_dir, az)

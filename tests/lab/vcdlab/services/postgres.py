@@ -91,7 +91,7 @@ def start(lab):
     if bindir is None:
         _install()
         bindir = _bindir()
-    if _answers(p) and os.path.exists(os.path.join(ddir, "postmaster.pid")):
+    if _answers(p) and os.path.exists(os.path.join(ddir, "data", "postmaster.pid")):
         _write_info(lab, base)
         return
     if os.path.exists(ddir):

@@ -82,8 +82,10 @@ def parse_ovf(text):
                               "userConfigurable": str(_attr(p, "userConfigurable") or "false").lower() == "true",
                               "password": str(_attr(p, "password") or "false").lower() == "true",
                               "label": label})
+            product = next((c.text for c in ps if _local(c.tag) == "Product"), None)
+            version = next((c.text for c in ps if _local(c.tag) == "Version"), None)
             sections.append({"class": _attr(ps, "class") or "", "instance": _attr(ps, "instance") or "",
-                             "properties": props})
+                             "product": product, "version": version, "properties": props})
         cpu, mem = 2, 4096
         for item in (c for c in vs.iter() if _local(c.tag) == "Item"):
             rtype = next((c.text for c in item if _local(c.tag) == "ResourceType"), None)

@@ -1,0 +1,1 @@
+"""The lab's Data Services Manager simulator (see services/dsm.py and docs/dsm.md)."""
