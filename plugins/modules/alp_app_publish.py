@@ -116,7 +116,13 @@ class AppPublish(_Base):
                 continue
             by_name.setdefault(app["name"], []).append(app)
         if p["source"] and not by_name and hub.find_source(self.client, p["source"]) is None:
+            if self.module.check_mode:
+                # an earlier task of the same run would create (and sync) it
+                self.warnings.append("check mode: chart source %s does not exist yet; its applications "
+                                     "cannot be checked" % p["source"])
+                return None
             raise InputError("chart source %s does not exist" % p["source"])
+        self.offered = by_name
         missing = sorted(a for a in self.apps if a not in by_name)
         if missing:
             raise InputError("no chart source%s offers %s (offered: %s)" % (
@@ -150,12 +156,21 @@ class AppPublish(_Base):
         if unknown:
             raise InputError("tenant organization(s) %s do not exist in this VCD" % ", ".join(unknown))
         apps = self._catalogue()
+        if apps is not None:
+            # an application nobody lists any more is still managed while tenants have it,
+            # so that the tenants of the matrix lose it
+            for name, offered in self.offered.items():
+                if name not in apps and len(offered) == 1 and offered[0].get("tenantCount") != 0:
+                    apps[name] = offered[0]
+                    self.apps[name] = set()
         current = {}
-        for name, app in sorted(apps.items()):
+        for name, app in sorted((apps or {}).items()):
             if app.get("tenantCount") == 0:
                 current[name] = set()
                 continue
             current[name] = {t["name"] for t in hub.app_tenants(c, app["id"])}
+        if apps is None:
+            current = {name: set() for name in self.apps}
         add, remove = matrix.plan(self.apps, current, self.scope, self.params["purge"])
         after = {name: set(have) for name, have in current.items()}
         for name, names in add.items():
@@ -168,6 +183,8 @@ class AppPublish(_Base):
             touched = sorted(set(add) | set(remove))
             result["diff"] = {"before": {n: sorted(current[n]) for n in touched},
                               "after": {n: sorted(after[n]) for n in touched}}
+        for warning in self.warnings:
+            self.module.warn(warning)
         if self.module.check_mode or not result["changed"]:
             return result
         for name, names in sorted(remove.items()):

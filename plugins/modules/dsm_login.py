@@ -68,9 +68,8 @@ class Login(DsmInfo):
             client = self.client
         except DsmUnreachable as exc:
             if self.module.check_mode:
-                self.module.exit_json(changed=False, access_token="", user=self.params.get("dsm_username"),
-                                      roles=[], warnings=["check mode: %s; assuming an earlier task of this run "
-                                                          "deploys the appliance" % exc])
+                self.module.warn("check mode: %s; assuming an earlier task of this run deploys the appliance" % exc)
+                self.module.exit_json(changed=False, access_token="", user=self.params.get("dsm_username"), roles=[])
             self.fail(str(exc))
         except DsmError as exc:
             self.fail(str(exc))

@@ -86,7 +86,6 @@ chain:
 """
 
 import datetime
-import fnmatch
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
@@ -105,9 +104,8 @@ def covered(name, sans):
         san = san.lower()
         if san == name:
             return True
-        if san.startswith("*.") and not name.startswith("*.") and "." in name:
-            if fnmatch.fnmatchcase(name.split(".", 1)[1], san[2:]) and name.split(".", 1)[1] == san[2:]:
-                return True
+        if san.startswith("*.") and not name.startswith("*.") and "." in name and name.split(".", 1)[1] == san[2:]:
+            return True
     return False
 
 

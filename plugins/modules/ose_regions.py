@@ -11,7 +11,7 @@ short_description: Manage the regions of a multi-site Object Storage Extension, 
 description:
   - Adds the remote regions of a multi-site OSE (Cloudian) with their OSE endpoint and data
     centers, updates their endpoint or data centers, and dismisses the ones marked V(absent).
-  - Dismissing a region deactivates its tenants (OSE behaviour): the module says so in a warning.
+  - Dismissing a region deactivates its tenants (OSE behaviour), which the module says in a warning.
   - One list read, one write per change.
 version_added: 0.1.0
 author: vcdops.platform contributors

@@ -12,7 +12,7 @@ description:
   - Creates missing storage policies with C(POST /api/v1/core/storage-policies) (replication or
     erasure coding, across one or more data centers for multi-site) and deletes the ones marked
     V(absent). One list read, one write per change.
-  - A Cloudian storage policy cannot be changed in place: a policy that exists with another scheme,
+  - A Cloudian storage policy cannot be changed in place, so a policy that exists with another scheme,
     region or data center list is reported as an error (create a new policy and move the tenants).
 version_added: 0.1.0
 author: vcdops.platform contributors

@@ -167,6 +167,8 @@ class Addon(ResourceModule):
     def view(self, entity):
         out = addons.addon_view(entity)
         out.pop("inputs", None)
+        for key in ("accepted_on", "accepted_by", "friendly_name", "id", "catalog_item_id"):
+            out.pop(key, None)
         if "_trusted" in entity:
             out["certificate_trusted"] = entity["_trusted"]
         return out
@@ -175,7 +177,7 @@ class Addon(ResourceModule):
         if self.iso is None:
             return dict(name=self.name)
         m = self.iso["manifest"]
-        want = dict(name=self.name, vendor=m["vendor"], addon_name=m["name"], version=m["version"])
+        want = dict(name=self.name, vendor=m["vendor"], addon_name=m["name"], version=m["version"], state="RESOLVED")
         if self.params["trust_certificate"]:
             want["certificate_trusted"] = True
         return want
@@ -239,10 +241,20 @@ class Addon(ResourceModule):
         found = self.rde.list(*addons.ADDON_TYPE, name=self.name)
         return found[0] if found else None
 
+    def returned(self, entity):
+        out = addons.addon_view(entity)
+        out.pop("inputs", None)
+        if "_trusted" in entity:
+            out["certificate_trusted"] = entity["_trusted"]
+        return out
+
     def update(self, current, want, changes):
         if changes.get("certificate_trusted"):
             self._trust()
-        other = set(changes) - set(["certificate_trusted"])
+        if "state" in changes:
+            # a RESOLUTION_ERROR (for example an untrusted certificate): resolve again; fails with VCD's message
+            self.rde.resolve(current["id"])
+        other = set(changes) - set(["certificate_trusted", "state"])
         if other:
             raise InputError("add-on %s exists with other %s: remove it first" % (self.name, ", ".join(sorted(other))))
 

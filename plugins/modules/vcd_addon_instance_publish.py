@@ -144,6 +144,11 @@ class Publish(ResourceModule):
             if self._absent:
                 self.params["tenants"] = []
                 self.all = False
+                try:
+                    self.read()
+                except VcdNotFound:
+                    # no instance (or no add-on): published to nobody already
+                    return {"changed": False, self.result_key: {}}
             return super()._converge()
         finally:
             self.params["state"] = state

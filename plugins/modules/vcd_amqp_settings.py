@@ -174,7 +174,7 @@ class AmqpSettings(ResourceModule):
         if p["update_password"] == "always" and not p["password"]:
             raise InputError("update_password=always needs password")
         if p["ssl_accept_all"] and not p["use_ssl"]:
-            self.warnings.append("ssl_accept_all has no effect without use_ssl")
+            self.module.warn("ssl_accept_all has no effect without use_ssl")
 
     def read(self):
         return amqp.read(self.client)

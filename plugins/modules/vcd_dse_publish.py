@@ -155,6 +155,11 @@ class Publish(_Base):
         try:
             pub.load([p["solution"] for p in pubs])
         except VcdNotFound as exc:
+            if hasattr(pub, "orgs") and all(not p["tenants"] for p in pubs):
+                # nothing installed, nothing wanted: nothing to unpublish
+                for p in pubs:
+                    pub.resolve_tenants(p["tenants"])
+                return dict(changed=False, publications=dict((p["solution"], []) for p in pubs), operations=[])
             if self.module.check_mode and hasattr(pub, "orgs"):
                 # check mode before the extension is installed: an earlier task would install it
                 for p in pubs:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: vcd_dse_registry
-short_description: Configure where a data solution of the Data Solutions extension comes from
+short_description: Configure where the data solutions of the Data Solutions extension come from
 description:
-  - Sets the repository configuration of one data solution - its C(vmware:dsConfig) entity, found by the
+  - Sets the repository configuration of data solutions - their C(vmware:dsConfig) entities, found by the
     solution's name - to the extension's defaults or to a custom chart repository, package name and version
     (chart solutions such as V(MongoDB) or V(Confluent Platform)) or a custom image and version (package
     solutions such as V(VMware SQL with Postgres)), for example a per-AZ private OCI registry.
+  - One solution (O(solution) and its settings) or several in one task (O(solutions), one list read for all).
   - Sets the container registry credentials of V(VCD Data Solutions), the operator; it is the only solution
     that takes them.
   - A read-modify-write - the entity is read with its ETag and written with C(If-Match); a 412 (someone else
@@ -34,7 +35,6 @@ options:
   solution:
     description: The data solution's name, as the extension names it (C(entity.spec.artifacts[0].name)).
     type: str
-    required: true
   use_defaults:
     description: Use the extension's default repository, package or image and version.
     type: bool
@@ -51,6 +51,32 @@ options:
   version:
     description: Version of the chart or package.
     type: str
+  solutions:
+    description:
+      - Several solutions at once, instead of O(solution); each item takes the options above.
+    type: list
+    elements: dict
+    suboptions:
+      solution:
+        description: The data solution's name.
+        type: str
+        required: true
+      use_defaults:
+        description: Use the extension's defaults.
+        type: bool
+        default: false
+      chart_repository:
+        description: Chart repository URL, for chart solutions.
+        type: str
+      package_name:
+        description: Chart name, for chart solutions.
+        type: str
+      image:
+        description: Package image, for package solutions.
+        type: str
+      version:
+        description: Version of the chart or package.
+        type: str
   registries:
     description:
       - Container registry credentials of V(VCD Data Solutions), as a whole list (registries not listed are
@@ -92,6 +118,17 @@ EXAMPLES = r"""
     image: registry.az1.example.com/dse/vmware-sql-postgres:1.10.0
     version: 1.10.0
 
+- name: Every solution from the extension's defaults, the operator with registry credentials
+  vcdops.platform.vcd_dse_registry:
+    solutions:
+      - {solution: VCD Data Solutions, use_defaults: true}
+      - {solution: MongoDB, use_defaults: true}
+      - {solution: VMware SQL with MySQL, use_defaults: true}
+    registries:
+      - host: registry.az1.example.com
+        username: robot$dse
+        password: "{{ vault_dse_registry_token }}"
+
 - name: Registry credentials for the operator
   vcdops.platform.vcd_dse_registry:
     solution: VCD Data Solutions
@@ -103,9 +140,13 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+registries:
+  description: With O(solutions), the configuration of each solution, by name.
+  returned: when O(solutions) is given
+  type: dict
 registry:
   description: The solution's repository configuration (passwords never returned).
-  returned: always
+  returned: when O(solution) is given
   type: dict
   sample:
     solution: VMware SQL with Postgres
@@ -119,7 +160,7 @@ registry:
 
 from ansible_collections.vcdops.platform.plugins.module_utils.common.flow import InputError, ResourceModule
 from ansible_collections.vcdops.platform.plugins.module_utils.vcd import dse
-from ansible_collections.vcdops.platform.plugins.module_utils.vcd.client import VcdError
+from ansible_collections.vcdops.platform.plugins.module_utils.vcd.client import VcdError, VcdNotFound
 from ansible_collections.vcdops.platform.plugins.module_utils.vcd.rde import Rde
 
 MAX_412 = 5
@@ -129,8 +170,16 @@ CHANGED = "****** (changed)"
 class Registry(ResourceModule):
     result_key = "registry"
     options = dict(
-        solution=dict(type="str", required=True),
+        solution=dict(type="str"),
         use_defaults=dict(type="bool", default=False),
+        solutions=dict(type="list", elements="dict", options=dict(
+            solution=dict(type="str", required=True),
+            use_defaults=dict(type="bool", default=False),
+            chart_repository=dict(type="str"),
+            package_name=dict(type="str"),
+            image=dict(type="str"),
+            version=dict(type="str"),
+        )),
         chart_repository=dict(type="str"),
         package_name=dict(type="str"),
         image=dict(type="str"),
@@ -141,15 +190,18 @@ class Registry(ResourceModule):
             password=dict(type="str", no_log=True),
             description=dict(type="str"),
         )),
-        update_password=dict(type="str", default="on_create", choices=["always", "on_create"]),
+        update_password=dict(type="str", default="on_create", choices=["always", "on_create"], no_log=False),
         state=dict(type="str", default="present", choices=["present", "absent"]),
     )
-    module_kwargs = dict(mutually_exclusive=[("use_defaults", "chart_repository"), ("use_defaults", "package_name"),
-                                             ("use_defaults", "image"), ("use_defaults", "version"),
-                                             ("image", "chart_repository"), ("image", "package_name")])
+    module_kwargs = dict(mutually_exclusive=[("image", "chart_repository"), ("image", "package_name"),
+                                             ("solution", "solutions")],
+                         required_one_of=[("solution", "solutions")])
 
     def validate(self):
         p = self.params
+        custom = [k for k in ("chart_repository", "package_name", "image", "version") if p[k]]
+        if p["use_defaults"] and custom:
+            raise InputError("use_defaults: true takes no %s" % ", ".join(custom))
         if p["registries"] is not None and p["solution"] != dse.DSO:
             raise InputError("only %s takes container registry credentials, not %s" % (dse.DSO, p["solution"]))
         hosts = [r["host"] for r in p["registries"] or []]
@@ -163,11 +215,11 @@ class Registry(ResourceModule):
         return Rde(self.client)
 
     def read(self):
-        found = dse.configs(self.rde)
-        dse.require(found, [self.params["solution"]])
-        entity = found[self.params["solution"]]
+        if getattr(self, "_configs", None) is None:
+            self._configs = dse.configs(self.rde)
+        dse.require(self._configs, [self.params["solution"]])
         # the list answer carries no ETag; the read that matters is the one in update()
-        return entity
+        return self._configs[self.params["solution"]]
 
     @staticmethod
     def _auths(entity):
@@ -236,12 +288,64 @@ class Registry(ResourceModule):
         state = entity.get("entityState") or entity.get("state")
         if state != "RESOLVED":
             self.rde.resolve(current["id"])
+            entity = self.rde.get(current["id"])[0]
+        self._configs[self.params["solution"]] = entity
 
     def create(self, want):  # pragma: no cover - read() fails on unknown solutions
         raise VcdError("data solution %s does not exist" % want["solution"])
 
     def delete(self, current):  # pragma: no cover - absent is an update to the defaults
         raise VcdError("state=absent goes through update")
+
+    def run(self):
+        if self.params["solutions"] is None:
+            return super().run()
+        # several solutions: the same flow for each, one list read for all
+        base = dict(self.params)
+        names = [i["solution"] for i in base["solutions"]]
+        result = {"changed": False, "registries": {}}
+        before, after = {}, {}
+        try:
+            twice = sorted(set(n for n in names if names.count(n) > 1))
+            if twice:
+                raise InputError("solutions lists %s more than once" % ", ".join(twice))
+            items = []
+            for item in base["solutions"]:
+                params = dict(base)
+                params.update(item)
+                params["solutions"] = None
+                if item["solution"] != dse.DSO:
+                    params["registries"] = None
+                items.append(params)
+            for params in items:
+                self.params = params
+                self.validate()
+            self.params = dict(base, solution=names[0] if names else None)
+            if names:
+                self._configs = dse.configs(self.rde)
+                dse.require(self._configs, names)
+            for params in items:
+                self.params = params
+                one = self._converge()
+                result["changed"] = result["changed"] or one["changed"]
+                result["registries"][params["solution"]] = one.get(self.result_key)
+                if "diff" in one:
+                    before[params["solution"]] = one["diff"]["before"]
+                    after[params["solution"]] = one["diff"]["after"]
+        except InputError as exc:
+            self.fail(str(exc))
+        except VcdNotFound as exc:
+            if not self.module.check_mode:
+                self.fail(str(exc))
+            self.warnings.append("check mode: %s; assuming an earlier task would create it" % exc)
+            result["changed"] = True
+        except VcdError as exc:
+            self.fail(str(exc))
+        if self.module._diff and (before or after):
+            result["diff"] = {"before": before, "after": after}
+        if self.warnings:
+            result["warnings"] = self.warnings
+        self.module.exit_json(**result)
 
     def _converge(self):
         state = self.params["state"]

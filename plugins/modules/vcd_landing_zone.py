@@ -152,17 +152,17 @@ class LandingZone(ResourceModule):
             vdcs.append(dict(name=vdc.get("name"), networks=_names(vdc.get("networks")),
                              storage_policies=_names(vdc.get("storagePolicies")),
                              compute_policies=_names(vdc.get("computePolicies"))))
-        return dict(org=body.get("name"), catalogs=_names(body.get("catalogs")), vdcs=vdcs)
+        return dict(org=body.get("name"), catalogs=_names(body.get("catalogs")), vdcs=vdcs,
+                    state=entity.get("entityState") or entity.get("state"))
 
     def returned(self, entity):
         out = self.view(entity)
-        out.update(id=entity.get("id"), state=entity.get("entityState") or entity.get("state"),
-                   entity=entity.get("entity"))
+        out.update(id=entity.get("id"), entity=entity.get("entity"))
         return out
 
     def desired(self, current):
         p = self.params
-        return dict(org=p["org"], catalogs=list(p["catalogs"]),
+        return dict(org=p["org"], catalogs=list(p["catalogs"]), state="RESOLVED",
                     vdcs=[dict(name=v["name"], networks=list(v["networks"]), storage_policies=list(v["storage_policies"]),
                                compute_policies=list(v["compute_policies"])) for v in p["vdcs"]])
 

@@ -10,6 +10,7 @@ Every module whose file name starts with a group prefix joins that group, so
     dsm_*      -> group ``dsm``
     vsphere_*  -> group ``vsphere``
     ose_*      -> group ``ose``
+    alp_*      -> group ``alp``
 
 Usage (from the repository root)::
 
@@ -37,6 +38,7 @@ GROUPS = (
     ("dsm", "dsm_"),
     ("vsphere", "vsphere_"),
     ("ose", "ose_"),
+    ("alp", "alp_"),
 )
 
 HEADER = "action_groups:"

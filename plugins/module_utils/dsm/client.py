@@ -320,4 +320,9 @@ def _path(path):
 
 def _short(exc):
     text = str(exc)
+    for needle, said in (("Connection refused", "connection refused"), ("Name or service not known", "unknown host"),
+                         ("No route to host", "no route to host"), ("timed out", "timed out"),
+                         ("CERTIFICATE_VERIFY_FAILED", "certificate verify failed")):
+        if needle in text:
+            return said
     return text if len(text) < 200 else text[:200] + "..."

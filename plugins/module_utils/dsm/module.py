@@ -52,8 +52,10 @@ class _DsmMixin:
             super().run()
         except DsmUnreachable as exc:
             if self.module.check_mode:
-                self.module.exit_json(changed=True, warnings=self.warnings + [
-                    "check mode: %s; assuming the appliance is deployed by an earlier task of this run" % exc])
+                for text in self.warnings + ["check mode: %s; assuming the appliance is deployed by an earlier task "
+                                             "of this run" % exc]:
+                    self.module.warn(text)
+                self.module.exit_json(changed=True)
             self.fail(str(exc))
         except DsmError as exc:
             self.fail(str(exc))

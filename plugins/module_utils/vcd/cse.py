@@ -287,3 +287,31 @@ def owned_view(contents, profile_keys):
 
 def mask(view):
     return {k: (MASK if k.endswith("githubPersonalAccessToken") and v else v) for k, v in view.items()}
+
+
+def update_with_retries(client, entity_id, change, what, retries=5):
+    """GET with ETag, change, PUT with If-Match; a 412 re-reads and re-applies (CSE retries 5 times)."""
+    import time
+    from .client import VcdError
+    from .rde import Rde
+    api = Rde(client)
+    for attempt in range(retries):
+        try:
+            return api.update(entity_id, change, what=what)
+        except VcdError as exc:
+            if "412" not in str(exc) or attempt == retries - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    return None
+
+
+def find_config(client, type_prefix="1"):
+    """The vcdKeConfig entity (System org); None when absent; an error when there are several."""
+    from .client import VcdError
+    from .rde import Rde
+    found = [e for e in Rde(client).list("vmware", "VCDKEConfig", type_prefix, name=CONFIG_NAME)
+             if e.get("name") == CONFIG_NAME]
+    if len(found) > 1:
+        raise VcdError("there are %d %s entities; CSE expects exactly one (delete the extra ones)"
+                       % (len(found), CONFIG_NAME))
+    return found[0] if found else None

@@ -208,3 +208,141 @@ def converge_tenants(client, kind, obj, wanted, mode="replace", publish_all=None
         client.write("POST", "%s/%s/tenants/unpublish" % (kind, obj_id), _refs(unpublish, ids),
                      what="unpublish %s" % what)
     return result
+
+
+# ---------------------------------------------------------------------- module base
+# vcd_rights_bundle, vcd_global_role and vcd_role share this flow.
+try:
+    from ..common.flow import InputError, ResourceModule
+except ImportError:  # pragma: no cover - only when module_utils are used without Ansible
+    ResourceModule = object
+    InputError = ValueError
+
+MAPPING_OPTIONS = dict(
+    name=dict(type="str", required=True),
+    description=dict(type="str"),
+    rights=dict(type="list", elements="str"),
+    rights_mode=dict(type="str", default="replace", choices=["replace", "add"]),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+)
+PUBLISH_OPTIONS = dict(
+    tenants=dict(type="list", elements="str"),
+    tenants_mode=dict(type="str", default="replace", choices=["replace", "add", "remove"]),
+    publish_all=dict(type="bool"),
+)
+
+
+class MappingModule(ResourceModule):
+    """A rights bundle, global role or org role: description, rights and (bundles, global roles) tenants."""
+
+    kind = BUNDLES
+    what = "rights bundle"
+    publishable = True
+
+    def org(self):
+        return None
+
+    def read(self):
+        obj = _one(self.client, self.kind, self.params["name"], self.what, self.org())
+        if obj is None:
+            return None
+        obj = dict(obj)
+        obj["_rights"] = rights_of(self.client, self.kind, obj["id"], self.org())
+        if self.publishable:
+            obj["_tenants"] = tenants_of(self.client, self.kind, obj["id"])
+        return obj
+
+    def view(self, obj):
+        out = dict(id=obj.get("id"), name=obj.get("name"), description=obj.get("description") or "",
+                   rights=sorted(obj.get("_rights") or {}))
+        if self.publishable:
+            out["publish_all"] = bool(obj.get("publishAll"))
+            out["tenants"] = sorted(obj.get("_tenants") or {})
+        return out
+
+    def validate(self):
+        p = self.params
+        if self.publishable and p.get("publish_all") and p.get("tenants") and p["tenants_mode"] != "remove":
+            raise InputError("publish_all: true publishes to every organization; leave tenants out")
+
+    def desired(self, current):
+        p = self.params
+        want = dict(name=p["name"], description=p.get("description"))
+        if p.get("rights") is not None:
+            names = sorted(set(p["rights"]))
+            self._right_ids = right_ids(self.client, names)  # unknown rights fail here, before any write
+            if p["rights_mode"] == "add" and current is not None:
+                names = sorted(set(names) | set(current.get("_rights") or {}))
+            want["rights"] = names
+        if self.publishable:
+            want.update(self._tenants_wanted(current))
+        return want
+
+    def _tenants_wanted(self, current):
+        p = self.params
+        out = {}
+        if p.get("publish_all") is not None:
+            out["publish_all"] = p["publish_all"]
+        if p.get("tenants") is None or p.get("publish_all"):
+            return out
+        self._org_ids = org_ids(self.client, p["tenants"])
+        cur = sorted((current or {}).get("_tenants") or {})
+        pub, unpub = tenant_delta(cur, p["tenants"], p["tenants_mode"])
+        out["tenants"] = sorted((set(cur) | set(pub)) - set(unpub))
+        return out
+
+    def _ids(self, names, current):
+        ids = dict((current or {}).get("_rights") or {})
+        ids.update(getattr(self, "_right_ids", {}))
+        missing = [n for n in names if n not in ids]
+        if missing:
+            ids.update(right_ids(self.client, missing))
+        return {n: ids[n] for n in names}
+
+    def create(self, want):
+        body = {"name": want["name"], "description": want.get("description") or "", "bundleKey": BUNDLE_KEY}
+        if self.publishable:
+            body["publishAll"] = False
+        _tenant(self.client, self.org())
+        try:
+            obj = self.client.create(self.kind, body, "%s %s" % (self.what, want["name"]),
+                                     find=lambda: _one(self.client, self.kind, want["name"], self.what, self.org()))
+        finally:
+            _tenant(self.client, None, restore=self.org())
+        if want.get("rights"):
+            replace_rights(self.client, self.kind, obj["id"], self._ids(want["rights"], None), self.org())
+        if self.publishable:
+            obj = dict(obj, publishAll=False)
+            self._publish(obj, {})
+
+    def update(self, current, want, changes):
+        if "description" in changes or "name" in changes:
+            body = {k: v for k, v in current.items() if not k.startswith("_")}
+            body["description"] = want.get("description") or ""
+            _tenant(self.client, self.org())
+            try:
+                self.client.write("PUT", "%s/%s" % (self.kind, current["id"]), body,
+                                  what="update %s %s" % (self.what, current["name"]))
+            finally:
+                _tenant(self.client, None, restore=self.org())
+        if "rights" in changes:
+            replace_rights(self.client, self.kind, current["id"], self._ids(want["rights"], current), self.org())
+        if self.publishable and ("tenants" in changes or "publish_all" in changes):
+            self._publish(current, current.get("_tenants") or {})
+
+    def _publish(self, obj, current_tenants):
+        p = self.params
+        if p.get("tenants") is None and p.get("publish_all") is None:
+            return
+        wanted = getattr(self, "_org_ids", {}) if p.get("tenants") is not None else {}
+        mode = p["tenants_mode"] if p.get("tenants") is not None else "add"
+        self.result_publish = converge_tenants(self.client, self.kind, obj, wanted, mode=mode,
+                                               publish_all=p.get("publish_all"))
+
+    def delete(self, current):
+        _tenant(self.client, self.org())
+        try:
+            self.client.write("DELETE", "%s/%s" % (self.kind, current["id"]),
+                              what="delete %s %s" % (self.what, current["name"]))
+        finally:
+            _tenant(self.client, None, restore=self.org())

@@ -1,6 +1,6 @@
 """Build the stand-in OSE package (a .deb, as OSE is installed on Debian/Ubuntu) with dpkg-deb.
 
-    build(out_dir) -> path of vmware-ose_<VERSION>_all.deb   (rebuilt only when its sources change)
+    build(out_dir) -> path of vmware-ose_lab_all.deb   (rebuilt only when its sources change)
 
 Contents: /opt/vmware/voss/bin/{ose,voss-keeper}, /usr/bin/ose -> the former, /opt/vmware/voss/config.
 """
@@ -22,7 +22,10 @@ def build(out_dir):
     for s in SOURCES:
         with open(os.path.join(HERE, s), "rb") as f:
             digest.update(f.read())
-    deb = os.path.join(out_dir, "%s_%s_all.deb" % (NAME, VERSION))
+    # a fixed file name for the inventory; the version carries the sources' digest, so that a
+    # changed stand-in is an upgrade that apt installs
+    version = "%s+lab.%s" % (VERSION, digest.hexdigest()[:8])
+    deb = os.path.join(out_dir, "%s_lab_all.deb" % NAME)
     stamp = deb + ".sha256"
     if os.path.exists(deb) and os.path.exists(stamp) and open(stamp).read() == digest.hexdigest():
         return deb
@@ -43,7 +46,7 @@ def build(out_dir):
                     "Depends: python3, openssl, postgresql-client\nSection: misc\nPriority: optional\n"
                     "Description: VMware Cloud Director Object Storage Extension (vcdops lab stand-in)\n"
                     " The ose command and the voss-keeper service, standing in for the vendor package.\n"
-                    % (NAME, VERSION))
+                    % (NAME, version))
         subprocess.run(["dpkg-deb", "--root-owner-group", "-Zgzip", "--build", root, deb], check=True,
                        stdout=subprocess.DEVNULL)
         with open(stamp, "w") as f:

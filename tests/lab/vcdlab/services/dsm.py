@@ -47,6 +47,10 @@ def start(lab):
         if az.name not in RUNNERS:
             RUNNERS[az.name] = Runner(app, port(lab.port_base, az.index), cert, key)
         az.dsm = app
+    # a stand-in for the DSM OVA (inventories/lab: dsm_ova)
+    if not os.path.exists(ova_path(lab)):
+        from ..dsm.fake_ova import build
+        build(ova_path(lab))
     sys.stderr.write("vcdlab: DSM appliances will listen on %s once their VMs boot\n" % ", ".join(
         "%s=%d" % (az.name, port(lab.port_base, az.index)) for az in lab.azs.values()))
 
@@ -118,3 +122,7 @@ def _config(req, body):
                            % (k, sorted(app.config)))
         app.config[k] = v
     return dict(app.config)
+
+
+def ova_path(lab):
+    return os.path.join(lab.run_dir, "dsm", "dsm-appliance-%s.ova" % DEFAULT_CONFIG["version"])

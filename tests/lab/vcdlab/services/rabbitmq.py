@@ -7,9 +7,9 @@ What each lab gets, isolated from any other lab and from a system RabbitMQ:
 
 * one RabbitMQ node ``vcdlab<port_base>@localhost`` with its own data, log and Erlang cookie under
   ``<run_dir>/rabbitmq``, its own epmd port, no plugins;
-* listeners on 0.0.0.0 (node hosts reach it at 10.231.0.1): AMQP on ``port_base + 51`` and AMQP
-  over TLS on ``port_base + 52`` (the lab CA's server certificate; clients check it with
-  ``<run_dir>/ca.pem``); Erlang distribution on ``port_base + 53``, epmd on ``port_base + 54``;
+* listeners on 0.0.0.0 (node hosts reach it at 10.231.0.1): AMQP on ``port_base + 55`` and AMQP
+  over TLS on ``port_base + 56`` (the lab CA's server certificate; clients check it with
+  ``<run_dir>/ca.pem``); Erlang distribution on ``port_base + 57``, epmd on ``port_base + 58``;
 * per AZ, as the design has one broker per AZ: a vhost ``vcd-<az>``, a user ``vcd-<az>`` (password
   ``AMQP_PASSWORD``) with full permissions on it, VCD's exchange ``systemExchange`` (topic, durable:
   created by hand, api-reference §1.10) and App Launchpad's direct exchange ``vmware-alp`` in the
@@ -30,7 +30,7 @@ import sys
 import time
 
 SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"
-AMQP_OFFSET, AMQPS_OFFSET, DIST_OFFSET, EPMD_OFFSET = 51, 52, 53, 54
+AMQP_OFFSET, AMQPS_OFFSET, DIST_OFFSET, EPMD_OFFSET = 55, 56, 57, 58
 AMQP_PASSWORD = "lab-Amqp-Passw0rd!"
 VCD_EXCHANGE = "systemExchange"
 ALP_EXCHANGE = "vmware-alp"

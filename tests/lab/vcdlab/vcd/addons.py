@@ -20,12 +20,18 @@ Status values and the task result text are fixtures (A14): status READY, request
 Add-on specific effects (e.g. DSE, dse.py) register in ADDON_BACKENDS[(vendor, name)] an object with
 `create(req, addon, instance)` and `delete(req, addon, instance, arguments)` (raise ApiError to fail).
 
+The lab also provides the vendor's download: at start, `<run_dir>/addons/vmware-ds-1.4.0-23376809.iso`
+(a stand-in for the DSE 1.4 ISO, built by tests/integration/addon_iso.py) when it is not there yet.
+
 Also here: GET /cloudapi/2.0.0/vdcs/{id}/computePolicies (every VDC has "System Default"), which
 the landing zone needs and no other area serves yet.
 """
+import importlib.util
 import json
+import os
+import sys
 
-from ..framework import ApiError, new_uuid, now_iso, page, route, seed_hook, stable_uuid, urn
+from ..framework import RESET_HOOKS, ApiError, new_uuid, now_iso, page, route, seed_hook, stable_uuid, urn
 from ..legacy import get_visible
 from . import media_backend, rde
 
@@ -261,3 +267,28 @@ def vdc_compute_policies(req):
     items = [{"id": urn("vdcComputePolicy", u), "name": "System Default", "description": "System Default policy",
               "policyType": "VdcVmPolicy", "isSizingOnly": False}]
     return page(req, items, model="VdcComputePolicy2")
+
+
+# ------------------------------------------------------------------ the vendor's ISO
+DEMO_ISO = "vmware-ds-1.4.0-23376809.iso"
+
+
+def _builder():
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "integration", "addon_iso.py")
+    spec = importlib.util.spec_from_file_location("vcdlab_addon_iso", os.path.abspath(path))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def provide_demo_iso(az):
+    target = os.path.join(az.lab.run_dir, "addons", DEMO_ISO)
+    if az.index != 1 or os.path.exists(target):
+        return
+    try:
+        _builder().build_addon_iso(target)
+    except Exception as exc:  # the lab still runs; playbooks that need the ISO say it is missing
+        sys.stderr.write("vcdlab: could not build the stand-in DSE ISO %s: %r\n" % (target, exc))
+
+
+RESET_HOOKS.append(provide_demo_iso)

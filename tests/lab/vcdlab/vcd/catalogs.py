@@ -90,7 +90,7 @@ def _catalog_readable(req, ident):
     if c["isPublished"] and acl.get("everyoneAccessLevel"):
         return c
     for s in acl["settings"]:
-        if uuid_of(s["subject"]["href"]) in (uuid_of(req.org_ctx), uuid_of(req.session["user_id"])):
+        if s["subject"]["href"].rstrip("/").rsplit("/", 1)[-1] in (uuid_of(req.org_ctx), uuid_of(req.session["user_id"])):
             return c
     raise Forbidden("CATALOG_VIEW")
 
@@ -157,14 +157,14 @@ def acl_set(req):
         if lvl not in LEVELS:
             raise bad_request("accessLevel must be one of %s" % ", ".join(LEVELS))
         if "/org/" in h:
-            o = req.state.get("org", uuid_of(h.rstrip("/")))
+            o = req.state.get("org", h.rstrip("/").rsplit("/", 1)[-1])
             if o is None:
                 raise bad_request("Subject %s is not an organization" % h)
             if lvl != "ReadOnly":
                 raise bad_request("An organization can only be given ReadOnly access to a catalog")
             name, typ = o["name"], "application/vnd.vmware.admin.organization+xml"
         elif "/user/" in h:
-            u = req.state.get("user", uuid_of(h.rstrip("/")))
+            u = req.state.get("user", h.rstrip("/").rsplit("/", 1)[-1])
             if u is None:
                 raise bad_request("Subject %s is not a user" % h)
             name, typ = u["name"], "application/vnd.vmware.admin.user+xml"

@@ -1,14 +1,20 @@
-"""Registers the CSE server stand-in (vcdlab/cse) with every AZ and its admin view GET /_lab/cse.
+"""Registers the CSE server stand-in (vcdlab/cse) with every AZ and its admin view GET /_lab/cse, and
+puts fake CSE / TKG OVAs (vcdlab/cse/ova.py) in <run_dir>/downloads, as a provider's downloads.
 
 See vcdlab/cse/__init__.py for what the stand-in does.  Config keys: cse_poll_seconds, cse_retry_seconds.
 """
+import os
+
 from .. import cse as cse_actor
+from ..cse.ova import make_downloads
 from ..admin_api import admin
 from ..framework import RESET_HOOKS
 
 
 def _start(az):
     cse_actor.start(az)
+    # the vendor downloads a provider would fetch: small fake CSE and TKG OVAs in <run_dir>/downloads
+    make_downloads(os.path.join(az.lab.run_dir, "downloads"))
 
 
 RESET_HOOKS.append(_start)

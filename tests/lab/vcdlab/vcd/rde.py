@@ -109,11 +109,11 @@ def _secure_paths(schema, prefix=()):
         if not isinstance(sub, dict):
             continue
         path = prefix + (name,)
-        if sub.get("x-vcloud-restricted") in ("private", "secure") or sub.get("x-vcloud-restricted") == ["secure"]:
+        marks = sub.get("x-vcloud-restricted")
+        marks = marks if isinstance(marks, list) else [marks]
+        if "private" in marks or "secure" in marks or sub.get("secure") is True:
             out.append(path)
         out.extend(_secure_paths(sub, path))
-    for k in ("definitions",):
-        pass
     return out
 
 
@@ -207,6 +207,13 @@ def _relax(node):
     elif isinstance(node, list):
         for v in node:
             _relax(v)
+
+
+def _config_defaults(az):
+    az.config.setdefault("rde_foreign_behaviors", True)
+
+
+RESET_HOOKS.append(_config_defaults)
 
 
 def relax_contract(az):
@@ -402,6 +409,16 @@ def type_behaviors(state, t):
     return out
 
 
+def _foreign_behavior(state, bid):
+    """[modelled A21] a behavior of an interface the type does not implement (CSE's getFullEntity on
+    capvcdCluster, which implements vmware:k8s only) may get an ACL and run.  Config `rde_foreign_behaviors`."""
+    for i in state.all("rde_interface"):
+        for b in i["behaviors"]:
+            if bid in (b["id"],):
+                return b
+    return None
+
+
 @route("GET", API + "/entityTypes")
 def types_list(req):
     return page(req, sorted((type_json(t) for t in req.state.all("rde_type")), key=lambda x: x["id"]),
@@ -494,10 +511,11 @@ def _acl_values(req, t):
     if not isinstance(vals, list):
         raise bad_request("values must be a list")
     known = {b["id"] for b in type_behaviors(req.state, t)}
+    foreign = req.az.config.get("rde_foreign_behaviors", True)
     out = []
     for v in vals:
         bid, lvl = (v or {}).get("behaviorId"), (v or {}).get("accessLevelId")
-        if bid not in known:
+        if bid not in known and not (foreign and _foreign_behavior(req.state, bid)):
             raise bad_request("Behavior %s is not a behavior of %s" % (bid, t["urn"]))
         if lvl not in LEVELS:
             raise bad_request("accessLevelId must be one of %s" % ", ".join(LEVELS))
@@ -742,6 +760,8 @@ def entity_invoke(req):
     e = _entity_or_403(req, req.params["id"])
     t = find_type(req.state, e["entityType"])
     b = _find_behavior(req.state, t, req.params["bid"]) if t else None
+    if b is None and t and req.az.config.get("rde_foreign_behaviors", True):
+        b = _foreign_behavior(req.state, req.params["bid"])
     if b is None:
         raise bad_request("Behavior %s is not defined for entity type %s" % (req.params["bid"], e["entityType"]))
     acl = next((a for a in t["acls"] if a["behaviorId"] == b["id"]), None)
