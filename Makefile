@@ -81,10 +81,16 @@ collection-link:
 	@mkdir -p "$(dir $(COLLECTION_LINK))"
 	ln -sfn ../../../.. "$(COLLECTION_LINK)"
 
+# The node hosts (OSE and ALP nodes reached over SSH) need root: network
+# namespaces, a bridge and debootstrap (the first time, a few minutes).
+NODES = PYTHONPATH=$(ROOT)/tests/lab$${PYTHONPATH:+:$$PYTHONPATH} $(PY) -m vcdlab.nodes
+
 lab: venv
 	$(LAB) start
+	$(NODES) up
 
 lab-stop: venv
+	-$(NODES) down
 	$(LAB) stop
 
 lab-status: venv

@@ -20,14 +20,16 @@ description:
   - A tenant of the matrix loses an application it no longer lists. A tenant that is not in the matrix
     for this AZ keeps what it has, unless O(purge=true).
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would be published and unpublished and writes nothing.
   diff_mode:
     support: full
+    description: Shows the tenants of each application that changes, before and after.
 notes:
   - Publishing goes through VCD Content Hub application publishing (assumption A48 in docs/assumptions.md).
 options:

@@ -17,14 +17,16 @@ description:
     M(vcdops.platform.alp_app_publish).
   - Looked up by name; the URL and description are converged in place; the type cannot change.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the source before and after.
 notes:
   - The App Launchpad REST API is not public; the collection models it with VCD Content Hub
     (assumption A48 in docs/assumptions.md). This module is the one place that knows the source shape.
@@ -121,7 +123,8 @@ class ChartSource(ResourceModule):
     def read(self):
         return hub.find_source(self.client, self.params["name"])
 
-    def view(self, src):
+    def view(self, current):
+        src = current
         return dict(id=src.get("id"), name=src.get("name"), url=src.get("url"),
                     source_type=hub.SOURCE_KINDS.get(src.get("sourceType"), src.get("sourceType")),
                     description=src.get("description") or "", status=src.get("status"))

@@ -15,18 +15,20 @@ description:
     registers the extension with VCD. Without C(--mqtt) App Launchpad uses AMQP and pulls VCD's AMQP
     broker configuration; MQTT allows only one node.
   - App Launchpad has no documented way to read its connection back (C(alp show) and C(alp status)
-    are not public, assumption A47), so the module keeps its own record on the node, O(state_file):
+    are not public, assumption A47), so the module keeps its own record on the node, O(state_file), with
     the URL, the service account, the bus and a salted PBKDF2 hash of the service-account password
     (never the password). When the record matches, nothing runs. O(force) reruns the command, which
     the C(alp) role does when VCD no longer shows the registration.
   - The command line carries the passwords, as the vendor documents it; the module's output never does.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 attributes:
   check_mode:
     support: full
+    description: Reports whether C(alp connect) would run and runs nothing.
   diff_mode:
     support: full
+    description: Shows the recorded connection (URL, service account, bus) before and after.
 notes:
   - No other C(alp) verb or flag is used (assumption A47), in particular no AMQP flags; the node takes
     the broker from VCD.
@@ -139,8 +141,9 @@ def public(record):
 
 
 def same(record, params):
-    return bool(record) and public(record) == public(params) and secret_matches(params["sa_password"],
-                                                                                 record.get("sa_password"))
+    if not record or public(record) != public(params):
+        return False
+    return secret_matches(params["sa_password"], record.get("sa_password"))
 
 
 def main():

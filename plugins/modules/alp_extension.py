@@ -17,14 +17,16 @@ description:
     name C(alp)); with O(bus=amqp) the AMQP API extension (C(/api/admin/extension/service), found with
     the query service type C(adminService)). An enabled extension is disabled first, as VCD requires.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports whether the registration would be removed and writes nothing.
   diff_mode:
     support: full
+    description: Shows the registration before and after.
 notes:
   - The extension's API filters go with it (the vendor name and version of ALP's extension are modelled,
     assumption A47 in docs/assumptions.md).
@@ -74,16 +76,16 @@ class Extension(ResourceModule):
             return hub.find_mqtt_extension(self.client)
         return hub.find_amqp_extension(self.client)
 
-    def view(self, ext):
-        return {"bus": self.params["bus"], "name": ext.get("name"), "enabled": bool(ext.get("enabled"))}
+    def view(self, current):
+        return {"bus": self.params["bus"], "name": current.get("name"), "enabled": bool(current.get("enabled"))}
 
     def delete(self, current):
         c = self.client
         if self.params["bus"] == "mqtt":
             path = "%s/%s" % (hub.EXTERNAL_SERVICES, current["id"])
             if current.get("enabled"):
-                body = {k: v for k, v in current.items() if k in ("name", "vendor", "version", "priority",
-                                                                 "authorizationEnabled", "description")}
+                keep = ("name", "vendor", "version", "priority", "authorizationEnabled", "description")
+                body = {k: v for k, v in current.items() if k in keep}
                 body["enabled"] = False
                 c.write("PUT", path, body, what="disable the App Launchpad MQTT extension")
             c.write("DELETE", path, what="delete the App Launchpad MQTT extension")

@@ -19,14 +19,16 @@ description:
     when O(service_account) is given, the account with its role), which the C(alp) role uses to decide
     whether the nodes must run C(alp connect) again.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Read-only; runs the same in check mode.
   diff_mode:
     support: none
+    description: Not applicable.
 options:
   service_account:
     description: Name of the System user App Launchpad uses as its service account.

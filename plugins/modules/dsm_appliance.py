@@ -20,15 +20,17 @@ description:
     descriptor, with the properties the module sets), the addresses, the password rule, the vCenter login and the
     datacenter, cluster, resource pool, folder, datastore and network names, and the import spec vCenter builds.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vsphere
   - vcdops.platform.dsm
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 notes:
   - The OVF property keys of the DSM OVA are not public; the module uses a modelled map (assumption A33,
     docs/assumptions-dsm.md) that O(ovf_keys) overrides key by key, and O(extra_properties) sets any other key.
@@ -332,7 +334,8 @@ class Appliance(VsphereMixin, DsmResource):
     def _mask(self, key, value):
         return MASK if key in getattr(self, "secret_keys", ()) and value else value
 
-    def view(self, vm):
+    def view(self, current):
+        vm = current
         props = self.vsphere.vapp_properties(vm)
         return {"name": vm.name, "power_state": str(vm.runtime.powerState),
                 "properties": {k: self._mask(k, v["value"]) for k, v in sorted(props.items())}}
@@ -422,7 +425,8 @@ class Appliance(VsphereMixin, DsmResource):
                                    "within %ss" % (p["name"], p["ip_address"], api.base, p["wait_timeout"]))
             time.sleep(2)
 
-    def returned(self, vm):
+    def returned(self, obj):
+        vm = obj
         if not vm:
             return {}
         out = self.vsphere.vm_summary(vm)

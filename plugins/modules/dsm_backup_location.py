@@ -15,15 +15,17 @@ description:
     offers them to tenants.
   - The credentials are compared with the stored secret (never shown); a change is one write to the secret.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.dsm
   - vcdops.platform.dsm.wait
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 notes:
   - DSM publishes only that backup locations exist (C(GET /provider/s3storages)); the object's shape is modelled
     (assumption A30, docs/assumptions-dsm.md) - a cluster-scoped C(BackupLocation) in
@@ -144,12 +146,13 @@ class BackupLocation(K8sResource):
                 obj["_credentials"] = "set"
             else:
                 # compared here, never returned: the view says only whether they are the wanted ones
-                same = _fingerprint(access, key) == _fingerprint(self.params["access_key_id"],
-                                                                  self.params["secret_access_key"])
+                wanted = _fingerprint(self.params["access_key_id"], self.params["secret_access_key"])
+                same = _fingerprint(access, key) == wanted
                 obj["_credentials"] = "as given" if same else "different"
         return obj
 
-    def view(self, obj):
+    def view(self, current):
+        obj = current
         out = super().view(obj)
         out["credentials"] = obj.get("_credentials")
         return out

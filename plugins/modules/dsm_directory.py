@@ -13,14 +13,16 @@ description:
     groups can log in to DSM and to the databases (with M(vcdops.platform.dsm_role_binding) for their roles).
   - Only C(ldaps://) URLs are accepted; the CA certificate of the directory is checked before any write.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.dsm
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 notes:
   - The directory settings are modelled (assumption A31, docs/assumptions-dsm.md) as C(GET|PUT|DELETE
     /provider/directory-service) with C(url), C(bindDn), C(bindPassword) (write-only), C(userBaseDn),
@@ -106,7 +108,8 @@ class Directory(DsmResource):
     def read(self):
         return self.client.provider_get(PATH, ok_missing=True)
 
-    def view(self, cur):
+    def view(self, current):
+        cur = current
         return {"url": cur.get("url"), "bind_dn": cur.get("bindDn"), "user_base_dn": cur.get("userBaseDn"),
                 "group_base_dn": cur.get("groupBaseDn") or "", "ca_certificate": cur.get("rootCa") or ""}
 

@@ -12,14 +12,16 @@ description:
   - Reads what VMware Data Services Manager offers - the database versions allowed by its C(Ready) releases
     (C(dataservicesreleases)), its infrastructure policies, VM classes, IP pools and backup locations.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.dsm
 attributes:
   check_mode:
     support: full
+    description: Reads only, so it also runs in check mode.
   diff_mode:
     support: none
+    description: Not supported.
 options:
   gather:
     description: What to read.

@@ -18,15 +18,17 @@ description:
     to tenants. A per-tenant policy (its own port group and IP pool) isolates a tenant's databases.
   - DSM reports the policy C(Ready) only when its IP pools and VM classes exist; the module waits for that.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.dsm
   - vcdops.platform.dsm.wait
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 options:
   name:
     description: Policy name.

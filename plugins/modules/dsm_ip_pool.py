@@ -15,15 +15,17 @@ description:
   - IP pools belong to the infrastructure administrator - log in with O(dsm_auth=vsphere) and vCenter credentials.
   - Every range is checked against the subnet (O(gateway)/O(prefix)) before DSM is contacted.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.dsm
   - vcdops.platform.dsm.wait
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 notes:
   - The plural C(ippools) is assumption A35 (docs/assumptions-dsm.md).
 options:
@@ -81,7 +83,7 @@ ip_pool:
 """
 
 from ansible_collections.vcdops.platform.plugins.module_utils.dsm.client import INFRA
-from ansible_collections.vcdops.platform.plugins.module_utils.dsm.module import InputError, K8sResource
+from ansible_collections.vcdops.platform.plugins.module_utils.dsm.module import K8sResource
 from ansible_collections.vcdops.platform.plugins.module_utils.dsm.validate import ip_pool_ranges
 
 

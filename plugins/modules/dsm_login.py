@@ -13,11 +13,11 @@ description:
     (vCenter users, who act as infrastructure administrators) and returns the JWT DSM sends in the
     C(Authorization) response header.
   - Pass the token to other DSM modules as O(dsm_access_token) (for example through C(module_defaults)) so
-    that a play logs in only once. Run this task with C(no_log: true): the token is a secret.
+    that a play logs in only once. Run this task with C(no_log) set to C(true) - the token is a secret.
   - In check mode, a DSM that does not answer yet (the appliance is deployed by the same run) gives a warning
     and no token; the other DSM modules then do the same.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.dsm
 attributes:
@@ -26,6 +26,7 @@ attributes:
     description: Logging in changes nothing, so it also runs in check mode.
   diff_mode:
     support: none
+    description: Not supported.
 options: {}
 """
 

@@ -15,15 +15,17 @@ description:
   - The role of a binding is immutable, and a subject may appear in one binding only (names compare
     case-insensitively); both are checked before any write.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.dsm
   - vcdops.platform.dsm.wait
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 options:
   name:
     description: Binding name.
@@ -107,7 +109,8 @@ class RoleBinding(K8sResource):
     def desired_spec(self):
         return None
 
-    def view(self, obj):
+    def view(self, current):
+        obj = current
         out = super().view(obj)
         out["subjects"] = _subjects(obj.get("subjects"))
         out.pop("spec", None)

@@ -13,14 +13,16 @@ description:
   - Directory (LDAPS) users and groups get their roles from M(vcdops.platform.dsm_role_binding) instead.
   - Only a C(DSM_ADMIN) may manage users. The administrator created at deployment cannot be deleted.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.dsm
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 notes:
   - The body of C(/provider/users) is modelled as C({email, roles[]}) (assumption A32, docs/assumptions-dsm.md).
   - DSM never returns passwords, so a password is set on creation and again only with O(update_password=always).
@@ -94,8 +96,8 @@ class User(DsmResource):
     def read(self):
         return self.client.provider_get(self.path, ok_missing=True)
 
-    def view(self, user):
-        return {"email": user.get("email"), "roles": sorted(user.get("roles") or [])}
+    def view(self, current):
+        return {"email": current.get("email"), "roles": sorted(current.get("roles") or [])}
 
     def desired(self, current):
         want = {"email": self.params["email"], "roles": sorted(self.params["roles"])}

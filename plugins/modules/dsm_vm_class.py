@@ -14,15 +14,17 @@ description:
     DSM ships C(small), C(medium) and C(large).
   - VM classes belong to the infrastructure administrator - log in with O(dsm_auth=vsphere).
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.dsm
   - vcdops.platform.dsm.wait
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 notes:
   - Memory is a quantity in GiB (assumption A34, docs/assumptions-dsm.md).
 options:

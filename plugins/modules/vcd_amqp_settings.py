@@ -21,7 +21,7 @@ description:
   - VCD never returns the password, so it cannot be compared. It is sent with every write, and
     O(update_password=always) forces a write (and a test) to set it.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
@@ -30,6 +30,7 @@ attributes:
     description: Reports what would change; the broker test is not run in check mode.
   diff_mode:
     support: full
+    description: Shows the settings before and after (never the password).
 notes:
   - The exchange is created on the broker by hand (topic, durable), as VMware documents; this module does
     not talk to RabbitMQ itself.

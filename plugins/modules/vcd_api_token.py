@@ -16,14 +16,16 @@ description:
   - RV(token) is returned only when the token was made by this run (RV(created)); run the task with
     C(no_log) - the value is a secret. RV(known_token_valid) says whether O(known_token) logs in.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 options:
   name:
     description: Token name (the OAuth client name).

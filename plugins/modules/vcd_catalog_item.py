@@ -18,14 +18,16 @@ description:
     stays alive, then wait for VCD's task. On failure the half-made item is deleted.
   - The result reports the transfer (bytes, chunks, seconds and progress lines at every 10%).
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 notes:
   - A template with status 8 is taken as ready (assumption A9).
 options:

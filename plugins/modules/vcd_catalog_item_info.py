@@ -11,14 +11,16 @@ short_description: List the items of a catalog
 description:
   - Lists the vApp templates and media of a catalog (query service), optionally one by name.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reads only; the same as a normal run.
   diff_mode:
     support: none
+    description: Not applicable, nothing changes.
 options:
   org:
     description: Organization that owns the catalog.

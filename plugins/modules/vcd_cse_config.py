@@ -21,14 +21,16 @@ description:
   - The diff lists the owned fields one per line (C(profiles[0].bootstrapClusterConfig.proxyConfig.httpProxy)
     and so on); the GitHub token is masked.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 notes:
   - The TKG releases each CSE release deploys, and where the log level is kept, are modelled
     (docs/assumptions-cse.md, A-CSE-1 and A-CSE-2).

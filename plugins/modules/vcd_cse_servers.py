@@ -22,7 +22,7 @@ description:
     before an old one is deleted, so there is never fewer than one running server.
   - Without O(api_token), the token the current servers carry is kept.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
@@ -31,6 +31,7 @@ attributes:
     description: Reports the replacement plan without doing it.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 options:
   org:
     description: Solutions organization (holds the VDC and, by default, the catalog).

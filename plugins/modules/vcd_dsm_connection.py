@@ -19,14 +19,16 @@ description:
   - The password cannot be read back from VCD (a secure field), so it is sent on creation and again only with
     O(update_password=always).
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 notes:
   - The integration's entities are a modelled contract (assumption A37, docs/assumptions-dsm.md) - one
     C(vmware:dsmIntegration:0.1) entity in System, discovered C(vmware:dsmInfrastructurePolicy:0.1) and
@@ -160,7 +162,8 @@ class Connection(ResourceModule):
         self.rde = Rde(self.client)
         return integration.find_integration(self.rde)
 
-    def view(self, entity):
+    def view(self, current):
+        entity = current
         spec = ((entity.get("entity") or {}).get("spec")) or {}
         dsm = spec.get("dsm") or {}
         return {
@@ -174,7 +177,8 @@ class Connection(ResourceModule):
             "solution_names": dict(integration.DEFAULT_SOLUTIONS, **(spec.get("solutions") or {})),
         }
 
-    def returned(self, entity):
+    def returned(self, obj):
+        entity = obj
         out = self.view(entity) if entity else {}
         status = ((entity or {}).get("entity") or {}).get("status") or {}
         conn = status.get("connection") or {}

@@ -19,14 +19,16 @@ description:
   - With O(exclusive=true) (the default) the list is the whole truth - an org that is not listed loses what it
     holds. With O(exclusive=false) only the listed tenants are touched.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 notes:
   - Publishing a policy or backup location is a ReadOnly access control for the org on the entity VCD keeps for
     it (assumption A37, docs/assumptions-dsm.md). The DSM solutions are published with the DSE flow (rights bundle,

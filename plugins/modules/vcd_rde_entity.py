@@ -17,14 +17,16 @@ description:
     keys the module does not name are kept; otherwise the contents are replaced.
   - The diff shows the contents field by field.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 notes:
   - VCD answers C(400) when deleting an entity that was never resolved (assumption A13).
 options:

@@ -13,14 +13,16 @@ description:
     name, state or any C(entity.<path>) value (FIQL C(==)).
   - A provider sees only System entities unless O(org) names a tenant, whose context is then used.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reads only; the same as a normal run.
   diff_mode:
     support: none
+    description: Not applicable, nothing changes.
 options:
   type:
     description: Entity type as C(vendor:nss:version) (version may be a prefix) or its URN.
@@ -34,7 +36,7 @@ options:
     type: str
     default: System
   filters:
-    description: More C(field==value) filters, for example C({"entity.spec.solutionType": "x"}).
+    description: 'More C(field==value) filters, for example C({"entity.spec.solutionType": "x"}).'
     type: dict
     default: {}
 """

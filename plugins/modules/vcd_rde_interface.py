@@ -14,14 +14,16 @@ description:
   - VCD refuses to add a behavior to an interface that an entity type already uses, so declare the
     behaviors before any type uses the interface. Behaviors are only ever added, never removed.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 options:
   vendor:
     description: Vendor part of the interface id.
@@ -49,7 +51,7 @@ options:
         type: str
         required: true
       execution:
-        description: How the behavior runs, for example C({type: noop, id: getFullEntity}).
+        description: "How the behavior runs, for example C({type: noop, id: getFullEntity})."
         type: dict
         required: true
       description:

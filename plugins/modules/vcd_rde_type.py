@@ -10,20 +10,22 @@ module: vcd_rde_type
 short_description: Register a Runtime Defined Entity type, its schema and its behavior access controls
 description:
   - Creates, updates or deletes an RDE entity type (C(/cloudapi/1.0.0/entityTypes), provider only).
-  - VCD creates the rights C(<vendor>:<nss>: View), C(Modify), C(Full Access), C(Administrator View),
-    C(Administrator Full access) and the rights bundle C(<vendor>:<nss> Entitlement) with the type.
+  - "VCD creates the rights C(<vendor>:<nss>: View), C(Modify), C(Full Access), C(Administrator View),
+    C(Administrator Full access) and the rights bundle C(<vendor>:<nss> Entitlement) with the type."
   - O(behavior_acls) are merged into the type's behavior access controls (VCD replaces the whole list
     on write, so the module reads it first). Without an access control a behavior cannot run.
   - The interfaces of an existing type cannot change; publish a new version instead.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 notes:
   - The schema is a JSON schema, draft-04 (assumption A12 in docs/assumptions.md).
 options:

@@ -15,14 +15,16 @@ description:
   - Publishing converges the whole tenant list in bulk - one read of the current tenants, then at most
     one C(publish) and one C(unpublish) call carrying every organization that changes.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 options:
   name:
     description: Name of the rights bundle.

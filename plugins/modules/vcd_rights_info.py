@@ -13,14 +13,16 @@ description:
   - With O(rights_bundle), O(global_role) or O(role), returns that object's rights and (bundles,
     global roles) the organizations it is published to.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reads only; the same as a normal run.
   diff_mode:
     support: none
+    description: Not applicable, nothing changes.
 options:
   names:
     description: Names of rights to look up.

@@ -14,14 +14,16 @@ description:
     (O(update_password=on_create)). V(always) sets it on every run, which always reports a change.
   - A session opened with an API token cannot manage users (VCD refuses it).
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 options:
   org:
     description: Organization of the user.

@@ -18,14 +18,16 @@ description:
   - The template's licence agreements are accepted (assumption A10).
   - O(secret_properties) are merged into O(properties) and never shown in the result or the diff.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 options:
   org:
     description: Organization of the VDC.

@@ -14,14 +14,16 @@ description:
   - Guest properties whose key matches O(secret_keys) are masked unless O(show_secrets=true); run a
     task that shows secrets with C(no_log).
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reads only; the same as a normal run.
   diff_mode:
     support: none
+    description: Not applicable, nothing changes.
 options:
   org:
     description: Organization of the VDC.

@@ -15,14 +15,16 @@ description:
     adds every missing VDC. Removal (O(vdcs_mode=replace) or V(remove)) writes the policy list of each
     VDC that loses it.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 options:
   name:
     description: Policy name.

@@ -12,14 +12,16 @@ description:
   - Without O(vdc), lists the provider's VDC compute policies (optionally by name), each with the VDCs
     that offer it. With O(org) and O(vdc), lists the policies that VDC offers.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reads only; the same as a normal run.
   diff_mode:
     support: none
+    description: Not applicable, nothing changes.
 options:
   name:
     description: Only the policy with this name.

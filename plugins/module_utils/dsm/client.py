@@ -194,8 +194,8 @@ class DsmClient:
                            "certificate" % (self.base, _short(exc)))
         except requests.exceptions.ConnectionError as exc:
             if method == "POST" and auth:
-                raise DsmConnectionLost("%s %s: the connection broke before DSM answered (%s)" % (method, where,
-                                                                                                 _short(exc)))
+                raise DsmConnectionLost("%s %s: the connection broke before DSM answered (%s)"
+                                        % (method, where, _short(exc)))
             raise DsmUnreachable("%s %s: cannot reach DSM at %s (%s)" % (method, where, self.base, _short(exc)))
         except requests.exceptions.Timeout:
             if method == "POST" and auth:
@@ -223,8 +223,8 @@ class DsmClient:
             return
         reason, message = error_text(resp)
         doing = " (%s)" % what if what else ""
-        text = "%s %s%s failed with %s%s: %s" % (method, _path(path), doing, resp.status_code,
-                                                  " %s" % reason if reason else "", message or resp.reason)
+        text = "%s %s%s failed with %s%s: %s" % (
+            method, _path(path), doing, resp.status_code, " %s" % reason if reason else "", message or resp.reason)
         cls = DsmNotFound if resp.status_code == 404 else DsmConflict if resp.status_code == 409 else DsmError
         if resp.status_code == 401:
             text += " - the DSM session expired or the token is not valid; log in again"
@@ -278,8 +278,9 @@ class DsmClient:
             raise DsmError("create %s %s: the connection broke and it was not created; run again" % (plural, name))
 
     def update(self, group, plural, name, change, namespace=None):
-        """GET, apply ``change(obj) -> obj``, PUT with its ``resourceVersion``; a 409 re-reads and re-applies once."""
-        for attempt in (1, 2):
+        """GET, apply ``change(obj) -> obj``, PUT with its ``resourceVersion``; a 409 (someone else, or DSM's own
+        status update, changed the object) re-reads and re-applies, twice at most."""
+        for attempt in (1, 2, 3):
             current = self.get(group, plural, name, namespace)
             if current is None:
                 raise DsmNotFound("%s %s does not exist" % (plural, name), status=404)
@@ -290,7 +291,7 @@ class DsmClient:
                 return self.request("PUT", api_path(group, plural, name, namespace), json=new,
                                     what="update %s %s" % (current.get("kind") or plural, name)).json()
             except DsmConflict:
-                if attempt == 2:
+                if attempt == 3:
                     raise
         return None  # pragma: no cover
 

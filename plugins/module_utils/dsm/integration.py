@@ -111,7 +111,7 @@ class DsmPublication:
         self.orgs = dict((o["name"], o) for o in c.list(rights.ORGS) if o["name"].lower() != "system")
         self.org_by_uuid = dict((uuid_of(o["id"]), o) for o in self.orgs.values())
         self.items, self.acls = {}, {}
-        for kind, (t, _) in KINDS.items():
+        for kind, (t, _what) in KINDS.items():
             self.items[kind] = dict((e["name"], e) for e in self.rde.list(*t))
             for entity in self.items[kind].values():
                 self.acls[entity["id"]] = self.rde.access_controls(entity["id"])
@@ -131,14 +131,15 @@ class DsmPublication:
         out = []
         for t in tenants:
             entry = {"org": self.orgs[t["name"]]}
-            for kind, (_, what) in KINDS.items():
+            for kind, (_type, what) in KINDS.items():
                 names = list(t.get(kind) or [])
                 missing = sorted(set(n for n in names if n not in self.items[kind]))
                 if missing:
-                    raise NotDiscovered("tenant %s: %s %s %s not discovered by VCD from DSM (VCD knows: %s); create it in "
-                                     "DSM and connect DSE to DSM first" % (
-                                         t["name"], what, ", ".join(missing), "is" if len(missing) == 1 else "are",
-                                         ", ".join(sorted(self.items[kind])) or "none"))
+                    known = ", ".join(sorted(self.items[kind])) or "none"
+                    raise NotDiscovered(
+                        "tenant %s: %s %s %s not discovered by VCD from DSM (VCD knows: %s); create it in DSM and "
+                        "connect DSE to DSM first" % (t["name"], what, ", ".join(missing),
+                                                      "is" if len(missing) == 1 else "are", known))
                 entry[kind] = sorted(set(names))
             sols = []
             for s in t.get("solutions") or []:
@@ -174,7 +175,7 @@ class DsmPublication:
     def plan(self, wanted, exclusive=True):
         ops = []
         by_uuid = dict((uuid_of(w["org"]["id"]), w) for w in wanted)
-        for kind, (_, what) in KINDS.items():
+        for kind, (_type, what) in KINDS.items():
             for name, entity in sorted(self.items[kind].items()):
                 holders = self.holders(entity["id"])
                 for org_uuid, w in sorted(by_uuid.items(), key=lambda kv: kv[1]["org"]["name"]):

@@ -108,12 +108,12 @@ class K8sResource(DsmResource):
         """The current spec, normalised for comparison (override to drop server-managed fields)."""
         return spec
 
-    def view(self, obj):
-        out = {"name": obj["metadata"]["name"], "ready": ready(obj)}
-        if "spec" in obj or not self.top_level:
-            out["spec"] = self.view_spec(copy.deepcopy(obj.get("spec") or {}))
+    def view(self, current):
+        out = {"name": current["metadata"]["name"], "ready": ready(current)}
+        if "spec" in current or not self.top_level:
+            out["spec"] = self.view_spec(copy.deepcopy(current.get("spec") or {}))
         for key in self.top_level:
-            out[key] = copy.deepcopy(obj.get(key))
+            out[key] = copy.deepcopy(current.get(key))
         return out
 
     def desired(self, current):

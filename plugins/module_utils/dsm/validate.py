@@ -45,7 +45,7 @@ def ip_pool_ranges(gateway, prefix, addresses, what):
     gw, net = checks.interface("%s/%s" % (gateway, prefix), "%s gateway" % what)
     pools = []
     for item in addresses or []:
-        first, _, last = str(item).partition("-")
+        first, _sep, last = str(item).partition("-")
         pools.append({"start": first.strip(), "end": (last or first).strip()})
     if not pools:
         raise InputError("%s needs at least one address range" % what)

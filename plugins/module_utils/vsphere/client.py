@@ -67,7 +67,7 @@ def split_host(host, port=None):
         parts = urlsplit(text)
         return parts.hostname, parts.port or port or 443
     if text.count(":") == 1:
-        name, _, p = text.partition(":")
+        name, _sep, p = text.partition(":")
         if p.isdigit():
             return name, int(p)
     return text, port or 443
@@ -419,6 +419,6 @@ class _LeaseUpload:
         except requests.exceptions.RequestException as exc:
             raise VsphereError("upload of %s to %s failed: %s" % (item.path, urlsplit(url).netloc, exc))
         if resp.status_code >= 400:
-            raise VsphereError("upload of %s was refused with HTTP %d: %s" % (item.path, resp.status_code,
-                                                                             (resp.text or "")[:200].strip()))
+            raise VsphereError("upload of %s was refused with HTTP %d: %s"
+                               % (item.path, resp.status_code, (resp.text or "")[:200].strip()))
         self.ova.verify(item.path, reader.digest)

@@ -15,8 +15,8 @@ def _env(*names):
 VSPHERE_SPEC = dict(
     vsphere_host=dict(type="str", fallback=_env("VSPHERE_HOST", "VMWARE_HOST")),
     vsphere_port=dict(type="int", fallback=_env("VSPHERE_PORT", "VMWARE_PORT")),
-    vsphere_username=dict(type="str", aliases=["vsphere_user"], fallback=_env("VSPHERE_USER", "VSPHERE_USERNAME",
-                                                                             "VMWARE_USER")),
+    vsphere_username=dict(type="str", aliases=["vsphere_user"],
+                          fallback=_env("VSPHERE_USER", "VSPHERE_USERNAME", "VMWARE_USER")),
     vsphere_password=dict(type="str", no_log=True, fallback=_env("VSPHERE_PASSWORD", "VMWARE_PASSWORD")),
     vsphere_validate_certs=dict(type="bool", default=True, fallback=_env("VSPHERE_VALIDATE_CERTS")),
     vsphere_ca_path=dict(type="path", fallback=_env("VSPHERE_CA_PATH")),

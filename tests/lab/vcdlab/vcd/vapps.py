@@ -18,7 +18,7 @@ network named by the vApp network's parentNetwork, IP mode POOL, an address from
 
 State kinds `vapp` {id urn:vcloud:vapp:<u>, name, description, vdc_id, org_id, status (0 / 8 off / 4 on),
 deployed, template_id, owner_id, vms: [vm]}, vm = {id urn:vcloud:vm:<u>, uuid, name, status, product_sections,
-nics: [{network_id, network, ip, mode}]}.  VMs are also indexed as kind `vm` -> {id, vapp_id} for lookups.
+nics: [{network_id, network, ip, mode}]}.  VMs are also indexed as kind `vm` -> {id, uuid, vapp_id} for lookups.
 
 For other areas: `vm_properties(vm) -> {key: value}`, `VAPP_LISTENERS.append(fn(az, event, vapp))` with event
 created|powered_on|powered_off|properties|deleted.
@@ -231,7 +231,7 @@ def instantiate(req):
                 vm["nics"].append({"network_id": net["id"], "network": net["name"], "ip": _allocate_ip(st, net),
                                    "mode": "POOL"})
             v["vms"].append(vm)
-            st.put("vm", {"id": vm["id"], "uuid": mu, "vapp_id": v["id"], "name": vm["name"]})
+            st.put("vm", {"id": vm["id"], "uuid": mu, "vapp_id": v["id"]})  # a lookup index, no "name"
         st.put("vapp", v)
     power_on = bool(b.get("powerOn"))
 
@@ -354,7 +354,7 @@ def _vm_rec(req, ref):
     v = st.get("vapp", ref["vapp_id"])
     vm = next((x for x in v["vms"] if x["id"] == ref["id"]), None) if v else None
     if vm is None:
-        return {"name": ref["name"]}, None
+        return {"name": None}, None
     return {"_type": "QueryResultVMRecordType", "href": req.href("/api/vApp/vm-%s" % vm["uuid"]), "id": vm["id"],
             "name": vm["name"], "container": req.href("/api/vApp/vapp-%s" % v["uuid"]), "containerName": v["name"],
             "status": STATUS.get(vm["status"], str(vm["status"])),
