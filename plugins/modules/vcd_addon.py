@@ -21,14 +21,16 @@ description:
   - O(state=absent) removes the add-on entity (refused while it has instances) and, with
     O(remove_media=true), its catalog media.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 requirements:
   - pycdlib
 notes:
@@ -164,7 +166,8 @@ class Addon(ResourceModule):
             entity["_trusted"] = addons.trusted_item(self._items, self.iso["certificate"]) is not None
         return entity
 
-    def view(self, entity):
+    def view(self, current):
+        entity = current
         out = addons.addon_view(entity)
         out.pop("inputs", None)
         for key in ("accepted_on", "accepted_by", "friendly_name", "id", "catalog_item_id"):
@@ -241,7 +244,8 @@ class Addon(ResourceModule):
         found = self.rde.list(*addons.ADDON_TYPE, name=self.name)
         return found[0] if found else None
 
-    def returned(self, entity):
+    def returned(self, obj):
+        entity = obj
         out = addons.addon_view(entity)
         out.pop("inputs", None)
         if "_trusted" in entity:

@@ -13,14 +13,16 @@ description:
     and inputs, their catalog media and the names of their instances.
   - VCD's built-in add-ons (landing zone, solutions agent, autoscale) are hidden unless O(include_builtin=true).
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reads only; runs in check mode too.
   diff_mode:
     support: none
+    description: Reads only; there is nothing to show.
 options:
   name:
     description: Only this add-on (entity name C(<vendor>.<name>-<version>) or manifest name).

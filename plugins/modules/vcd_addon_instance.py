@@ -23,14 +23,16 @@ description:
   - A lost answer to C(createInstance) is never followed by a second invocation; the module looks for the
     instance instead, so a retry never makes a duplicate.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 notes:
   - The instance and request status values are modelled (assumption A14), the C(name) argument of
     C(delete instance) is the instance name (A15); upgrade, rollback and other day-2 operations are not
@@ -195,10 +197,12 @@ class Instance(ResourceModule):
             return None
         return addons.find_instance(self.rde, self.addon["id"], self.params["name"])
 
-    def view(self, entity):
+    def view(self, current):
+        entity = current
         return dict(name=addons.instance_view(entity)["name"], addon=self.addon["name"])
 
-    def returned(self, entity):
+    def returned(self, obj):
+        entity = obj
         out = addons.instance_view(entity, self.secure)
         out["addon"] = self.addon["name"]
         return out
@@ -214,7 +218,7 @@ class Instance(ResourceModule):
 
     def desired(self, current):
         p = self.params
-        arguments, properties, _ = addons.typed_inputs(self.manifest, self._given(), "create", self.addon["name"])
+        arguments, properties, _secure = addons.typed_inputs(self.manifest, self._given(), "create", self.addon["name"])
         self.arguments = arguments
         if current is None:
             if not p["accept_eula"]:
@@ -251,7 +255,7 @@ class Instance(ResourceModule):
             if "force-delete" not in specs:
                 raise InputError("add-on %s has no force-delete input: force cannot be used" % self.addon["name"])
             given["force-delete"] = True
-        arguments, _, _ = addons.typed_inputs(self.manifest, given, "delete", self.addon["name"])
+        arguments = addons.typed_inputs(self.manifest, given, "delete", self.addon["name"])[0]
         self.extra["result"] = addons.delete_instance(self.rde, current, arguments)
         # the add-on's backend removes the entity; wait until it is gone
         deadline = time.monotonic() + (self.params.get("timeout") or 1800)

@@ -12,14 +12,16 @@ description:
   - Lists add-on instances (C(vmware:solutions_add_on_instance:1.0.0)) with their add-on, status, inputs
     (values of secure inputs masked) and publication scope.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reads only; runs in check mode too.
   diff_mode:
     support: none
+    description: Reads only; there is nothing to show.
 options:
   addon:
     description: Only instances of this add-on (entity name or manifest name).

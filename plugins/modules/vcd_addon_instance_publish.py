@@ -16,14 +16,16 @@ description:
     O(state=absent) unpublishes the instance from every tenant.
   - Every tenant name is checked against VCD (one list of orgs) before anything is written.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 notes:
   - Users of a tenant see the add-on only in API sessions opened after the publication.
 options:
@@ -112,7 +114,8 @@ class Publish(ResourceModule):
             raise VcdNotFound("add-on instance %s does not exist" % p["instance"])
         return found[0]
 
-    def view(self, entity):
+    def view(self, current):
+        entity = current
         v = addons.instance_view(entity)
         return dict(instance=v["name"], tenants=[] if v["all_tenants"] else v["tenants"], all_tenants=v["all_tenants"])
 

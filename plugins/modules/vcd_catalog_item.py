@@ -161,11 +161,11 @@ class CatalogItem(ResourceModule):
             item = dict(item, _force=True)
         return item
 
-    def view(self, obj):
-        return dict(id=obj.get("id"), name=obj.get("name"), catalog=self.params["catalog"],
-                    kind="ova" if obj.get("entity_type") == "vapptemplate" else "iso",
-                    status=obj.get("status"), entity=obj.get("entity_href"),
-                    uploaded="forced again" if obj.get("_force") else "yes")
+    def view(self, current):
+        return dict(id=current.get("id"), name=current.get("name"), catalog=self.params["catalog"],
+                    kind="ova" if current.get("entity_type") == "vapptemplate" else "iso",
+                    status=current.get("status"), entity=current.get("entity_href"),
+                    uploaded="forced again" if current.get("_force") else "yes")
 
     def desired(self, current):
         return dict(name=self.name, catalog=self.params["catalog"], kind=self.kind,

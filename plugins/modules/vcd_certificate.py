@@ -16,14 +16,16 @@ description:
   - Solution Add-Ons need their signing certificate in the library; M(vcdops.platform.vcd_addon) adds
     it by itself.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 options:
   alias:
     description: Alias of the item (at most 128 characters).
@@ -110,7 +112,8 @@ class Certificate(ResourceModule):
     def read(self):
         return addons.find_certificate_alias(self.client, self.params["alias"])
 
-    def view(self, item):
+    def view(self, current):
+        item = current
         return dict(id=item.get("id"), alias=item.get("alias"), description=item.get("description") or "",
                     certificate_sha256=fingerprint(item.get("certificate")))
 

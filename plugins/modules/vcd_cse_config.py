@@ -174,7 +174,7 @@ entity_id:
   type: str
 """
 
-from ansible_collections.vcdops.platform.plugins.module_utils.common.flow import InputError, ResourceModule
+from ansible_collections.vcdops.platform.plugins.module_utils.common.flow import ResourceModule
 from ansible_collections.vcdops.platform.plugins.module_utils.vcd import cse, rde
 
 
@@ -218,8 +218,8 @@ class CseConfig(ResourceModule):
     def _flat(self, contents):
         return cse.owned_view(contents, list(self.profile))
 
-    def view(self, obj):
-        return cse.mask(self._flat(obj.get("entity") or {}))
+    def view(self, current):
+        return cse.mask(self._flat(current.get("entity") or {}))
 
     def desired(self, current):
         want = cse.flatten({"profiles": [self.profile]})

@@ -188,7 +188,7 @@ class CseServers(_Base):
     # ------------------------------------------------------------ reads
     def _vdc(self):
         if not hasattr(self, "_vdc_obj"):
-            _, self._vdc_obj = orgs.require_vdc(self.client, self.params["org"], self.params["vdc"])
+            self._vdc_obj = orgs.require_vdc(self.client, self.params["org"], self.params["vdc"])[1]
         return self._vdc_obj
 
     def _servers(self):

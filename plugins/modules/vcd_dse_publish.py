@@ -25,14 +25,16 @@ description:
     bundle is published to every new org with one call. A publication that was left half done is completed.
   - Unknown solution names and unknown tenants fail before anything is written.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
     details: The diff shows, per tenant whose publications change, the data solutions before and after.
 notes:
   - Tenant users see a newly published solution only in API sessions opened after the publication.
@@ -100,8 +102,8 @@ operations:
   elements: dict
   sample:
     - {op: bundle, orgs: {tenant-b: "urn:vcloud:org:..."}}
-    - {op: grant, on: VMware SQL with Postgres, org: tenant-b}
-    - {op: revoke, on: MongoDB, org: tenant-c}
+    - {op: grant, "on": VMware SQL with Postgres, org: tenant-b}
+    - {op: revoke, "on": MongoDB, org: tenant-c}
 """
 
 from ansible_collections.vcdops.platform.plugins.module_utils.common.flow import InputError, _Base

@@ -21,14 +21,16 @@ description:
     C(RESOLUTION_ERROR) fails with VCD's message.
   - O(state=absent) restores the defaults and, for the operator, removes every registry credential.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 notes:
   - The default values come from the extension (assumption A18 in docs/assumptions.md).
 options:
@@ -225,14 +227,16 @@ class Registry(ResourceModule):
     def _auths(entity):
         return ((((entity.get("entity") or {}).get("spec") or {}).get("dockerConfig") or {}).get("auths")) or {}
 
-    def view(self, entity):
+    def view(self, current):
+        entity = current
         v = dse.registry_view(entity, with_defaults=False)
         auths = self._auths(entity)
         for reg in v["registries"]:
             reg["password"] = dse.MASK if (auths.get(reg["host"]) or {}).get("password") else ""
         return v
 
-    def returned(self, entity):
+    def returned(self, obj):
+        entity = obj
         v = self.view(entity)
         v["defaults"] = dse.registry_view(entity)["defaults"]
         return v
@@ -262,7 +266,7 @@ class Registry(ResourceModule):
                                  password=shown))
             want["registries"] = regs
         art = dse.artifact(current)
-        merged_live = dict((k, art.get(k)) for k, _ in dse.fields_of(art))
+        merged_live = dict((k, art.get(k)) for k, _default in dse.fields_of(art))
         merged_live.update(live)
         want["uses_defaults"] = merged_live == dict((k, art.get(d)) for k, d in dse.fields_of(art))
         return want

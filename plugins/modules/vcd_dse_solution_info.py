@@ -15,14 +15,16 @@ description:
     ACL on its dsConfig), and those where the publication is incomplete (the operator or template ACLs, the
     rights bundle or, for Confluent Platform, the licence entity missing).
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reads only; runs in check mode too.
   diff_mode:
     support: none
+    description: Reads only; there is nothing to show.
 options:
   solutions:
     description: Only these solutions (by name). Unknown names fail.

@@ -17,14 +17,16 @@ description:
     and re-applies).
   - Every name is looked up before anything is written; the first item of each list is the default.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 notes:
   - Needs VCD 10.4.1 (API 37.1) or newer and a system administrator.
 options:
@@ -145,7 +147,8 @@ class LandingZone(ResourceModule):
     def read(self):
         return addons.landing_zone(self.rde)
 
-    def view(self, entity):
+    def view(self, current):
+        entity = current
         body = entity.get("entity") or {}
         vdcs = []
         for vdc in body.get("vdcs") or []:
@@ -155,13 +158,16 @@ class LandingZone(ResourceModule):
         return dict(org=body.get("name"), catalogs=_names(body.get("catalogs")), vdcs=vdcs,
                     state=entity.get("entityState") or entity.get("state"))
 
-    def returned(self, entity):
+    def returned(self, obj):
+        entity = obj
         out = self.view(entity)
         out.update(id=entity.get("id"), entity=entity.get("entity"))
         return out
 
     def desired(self, current):
         p = self.params
+        # every name is looked up now, so that check mode (a preflight) finds a wrong one
+        self._lz = self._entity(dict(org=p["org"], catalogs=p["catalogs"], vdcs=p["vdcs"]))
         return dict(org=p["org"], catalogs=list(p["catalogs"]), state="RESOLVED",
                     vdcs=[dict(name=v["name"], networks=list(v["networks"]), storage_policies=list(v["storage_policies"]),
                                compute_policies=list(v["compute_policies"])) for v in p["vdcs"]])
@@ -173,13 +179,11 @@ class LandingZone(ResourceModule):
         admin = orgs.admin_org(c, org["id"])
         refs = dict((r.get("name"), r) for r in (admin.get("catalogs") or {}).get("catalogReference") or [])
         missing = [n for n in want["catalogs"] if n not in refs]
-        if missing:
-            raise VcdNotFound("catalog %s does not exist in org %s" % (", ".join(missing), want["org"]))
         catalogs = [dict(id="urn:vcloud:catalog:%s" % uuid_of(refs[n].get("id") or refs[n].get("href")), name=n,
-                         capabilities=[]) for n in want["catalogs"]]
+                         capabilities=[]) for n in want["catalogs"] if n in refs]
         vdcs = []
         for index, v in enumerate(want["vdcs"]):
-            _, vdc = orgs.require_vdc(c, want["org"], v["name"])
+            vdc = orgs.require_vdc(c, want["org"], v["name"])[1]
             vdcs.append(dict(id=vdc["id"], name=vdc["name"], isDefault=index == 0, capabilities=[],
                              networks=self._pick(c.list(NETWORKS, filter="ownerRef.id==%s" % vdc["id"], page_size=32),
                                                  v["networks"], "network", vdc),
@@ -187,6 +191,10 @@ class LandingZone(ResourceModule):
                                                         v["storage_policies"], "storage policy", vdc),
                              computePolicies=self._pick(c.list(COMPUTE % vdc["id"]), v["compute_policies"],
                                                         "compute policy", vdc)))
+        if missing:
+            # checked last, so that a wrong network or policy name fails first: a catalog may be created by
+            # an earlier task of the same run (check mode then warns)
+            raise VcdNotFound("catalog %s does not exist in org %s" % (", ".join(missing), want["org"]))
         return dict(id=org["id"], name=org["name"], catalogs=catalogs, vdcs=vdcs)
 
     @staticmethod
@@ -194,17 +202,17 @@ class LandingZone(ResourceModule):
         by_name = dict((i.get("name"), i) for i in items)
         missing = [n for n in names if n not in by_name]
         if missing:
-            raise VcdNotFound("%s %s does not exist in VDC %s (it has: %s)" % (
+            # the VDC exists, the name does not: a wrong input
+            raise InputError("%s %s does not exist in VDC %s (it has: %s)" % (
                 what, ", ".join(missing), vdc["name"], ", ".join(sorted(by_name)) or "none"))
         return [dict(id=by_name[n]["id"], name=n, isDefault=index == 0, capabilities=[])
                 for index, n in enumerate(names)]
 
     def create(self, want):
-        entity = self._entity(want)
-        self.rde.create(addons.type_id(addons.LZ_TYPE), addons.LZ_NAME, entity, find=self.read)
+        self.rde.create(addons.type_id(addons.LZ_TYPE), addons.LZ_NAME, self._lz, find=self.read)
 
     def update(self, current, want, changes):
-        entity = self._entity(want)
+        entity = self._lz
 
         def change(obj):
             obj["entity"] = entity

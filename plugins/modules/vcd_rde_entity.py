@@ -172,9 +172,9 @@ class Entity(ResourceModule):
                 len(found), self.params["type"], self.params["name"]))
         return found[0] if found else None
 
-    def view(self, obj):
-        return dict(id=obj.get("id"), name=obj.get("name"), state=obj.get("entityState") or obj.get("state"),
-                    external_id=obj.get("externalId"), contents=obj.get("entity") or {})
+    def view(self, current):
+        return dict(id=current.get("id"), name=current.get("name"), state=current.get("entityState") or current.get("state"),
+                    external_id=current.get("externalId"), contents=current.get("entity") or {})
 
     def desired(self, current):
         p = self.params

@@ -134,11 +134,11 @@ class Interface(ResourceModule):
         obj["_behaviors"] = self.client.list("%s/%s/behaviors" % (API, self.urn))
         return obj
 
-    def view(self, obj):
-        return dict(id=obj["id"], name=obj.get("name"), vendor=obj.get("vendor"), nss=obj.get("nss"),
-                    version=obj.get("version"),
+    def view(self, current):
+        return dict(id=current["id"], name=current.get("name"), vendor=current.get("vendor"), nss=current.get("nss"),
+                    version=current.get("version"),
                     behaviors=sorted(({"name": b["name"], "id": b.get("id"), "execution": b.get("execution") or {}}
-                                      for b in obj.get("_behaviors") or []), key=lambda b: b["name"]))
+                                      for b in current.get("_behaviors") or []), key=lambda b: b["name"]))
 
     def desired(self, current):
         p = self.params

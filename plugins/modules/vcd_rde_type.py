@@ -177,12 +177,12 @@ class EntityType(ResourceModule):
         obj["_acls"] = self.client.list("%s/%s/behaviorAccessControls" % (API, self.urn))
         return obj
 
-    def view(self, obj):
-        return dict(id=obj["id"], name=obj.get("name"), description=obj.get("description") or "",
-                    interfaces=sorted(obj.get("interfaces") or []), schema=obj.get("schema") or {},
-                    hooks=obj.get("hooks") or {},
+    def view(self, current):
+        return dict(id=current["id"], name=current.get("name"), description=current.get("description") or "",
+                    interfaces=sorted(current.get("interfaces") or []), schema=current.get("schema") or {},
+                    hooks=current.get("hooks") or {},
                     behavior_acls=sorted(({"behavior": a["behaviorId"], "access_level": a["accessLevelId"].rsplit(":", 1)[-1]}
-                                          for a in obj.get("_acls") or []), key=lambda a: a["behavior"]))
+                                          for a in current.get("_acls") or []), key=lambda a: a["behavior"]))
 
     def _behavior_ids(self):
         """Behavior names -> ids; names are looked up among the type's and its interfaces' behaviors."""

@@ -117,11 +117,11 @@ class User(ResourceModule):
         found = [u for u in self.client.find(API, username=self.params["name"]) if u.get("username") == self.params["name"]]
         return found[0] if found else None
 
-    def view(self, obj):
-        roles = obj.get("roleEntityRefs") or []
-        return dict(id=obj.get("id"), name=obj.get("username"), role=roles[0].get("name") if roles else None,
-                    full_name=obj.get("fullName") or "", description=obj.get("description") or "",
-                    email=obj.get("email") or "", enabled=obj.get("enabled", True))
+    def view(self, current):
+        roles = current.get("roleEntityRefs") or []
+        return dict(id=current.get("id"), name=current.get("username"), role=roles[0].get("name") if roles else None,
+                    full_name=current.get("fullName") or "", description=current.get("description") or "",
+                    email=current.get("email") or "", enabled=current.get("enabled", True))
 
     def desired(self, current):
         p = self.params

@@ -136,7 +136,7 @@ class VApp(ResourceModule):
 
     def _vdc(self):
         if not hasattr(self, "_vdc_obj"):
-            _, self._vdc_obj = orgs.require_vdc(self.client, self.params["org"], self.params["vdc"])
+            self._vdc_obj = orgs.require_vdc(self.client, self.params["org"], self.params["vdc"])[1]
         return self._vdc_obj
 
     def read(self):
@@ -149,13 +149,13 @@ class VApp(ResourceModule):
     def _mask(self, props):
         return {k: (MASK if k in self.params["secret_properties"] else v) for k, v in props.items()}
 
-    def view(self, obj):
+    def view(self, current):
         props = {}
-        for vm in obj["vms"]:
+        for vm in current["vms"]:
             props.update({k: v for k, v in (vm.get("properties") or {}).items() if k in self.wanted_props})
-        return dict(id=obj.get("id"), name=obj["name"], description=obj.get("description") or "",
-                    power="on" if obj.get("powered_on") else "off", properties=self._mask(props),
-                    vms=[{"name": vm["name"], "ip": vm.get("ip"), "network": vm.get("network")} for vm in obj["vms"]])
+        return dict(id=current.get("id"), name=current["name"], description=current.get("description") or "",
+                    power="on" if current.get("powered_on") else "off", properties=self._mask(props),
+                    vms=[{"name": vm["name"], "ip": vm.get("ip"), "network": vm.get("network")} for vm in current["vms"]])
 
     def _secret_changed(self, obj):
         for vm in obj["vms"]:

@@ -96,7 +96,7 @@ class VAppInfo(InfoModule):
             secret = [re.compile(x) for x in p["secret_keys"]]
         except re.error as exc:
             raise InputError("secret_keys: %s" % exc)
-        _, vdc = orgs.require_vdc(self.client, p["org"], p["vdc"])
+        vdc = orgs.require_vdc(self.client, p["org"], p["vdc"])[1]
         out = []
         for rec in cse_vapps.list_vapps(self.client, vdc, prefix=p["prefix"], name=p["name"]):
             if p["name"] and rec.get("name") != p["name"]:

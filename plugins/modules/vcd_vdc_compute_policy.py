@@ -101,7 +101,7 @@ def vdc_key(item):
     if isinstance(item, dict):
         org, vdc = item.get("org"), item.get("vdc") or item.get("name")
     else:
-        org, _, vdc = str(item).partition("/")
+        org, dummy, vdc = str(item).partition("/")
     if not org or not vdc:
         raise InputError("VDC %r: give org/vdc or {org: ..., vdc: ...}" % (item,))
     return "%s/%s" % (org, vdc)
@@ -123,7 +123,7 @@ class ComputePolicy(ResourceModule):
 
     def validate(self):
         p = self.params
-        for opt, _ in SIZING:
+        for opt, dummy in SIZING:
             if p[opt] is not None and p[opt] < 1:
                 raise InputError("%s must be a positive number, not %s" % (opt, p[opt]))
         if p["cores_per_socket"] and p["cpu_count"] and p["cpu_count"] % p["cores_per_socket"]:
@@ -145,17 +145,17 @@ class ComputePolicy(ResourceModule):
         found["_vdcs"] = sorted(by_id.get(v["id"], v.get("name")) for v in vdcs)
         return found
 
-    def view(self, obj):
-        out = dict(id=obj.get("id"), name=obj.get("name"), description=obj.get("description") or "",
-                   vdcs=list(obj.get("_vdcs") or []))
+    def view(self, current):
+        out = dict(id=current.get("id"), name=current.get("name"), description=current.get("description") or "",
+                   vdcs=list(current.get("_vdcs") or []))
         for opt, key in SIZING:
-            out[opt] = obj.get(key)
+            out[opt] = current.get(key)
         return out
 
     def desired(self, current):
         p = self.params
         want = dict(name=p["name"], description=p["description"])
-        for opt, _ in SIZING:
+        for opt, dummy in SIZING:
             want[opt] = p[opt]
         if self._wanted_vdcs is not None:
             missing = [k for k in self._wanted_vdcs if k not in self._all_vdcs()]

@@ -63,7 +63,7 @@ class ComputePolicyInfo(InfoModule):
     def items(self):
         p = self.params
         if p["vdc"]:
-            _, vdc = orgs.require_vdc(self.client, p["org"], p["vdc"])
+            vdc = orgs.require_vdc(self.client, p["org"], p["vdc"])[1]
             found = self.client.list("/cloudapi/1.0.0/vdcs/%s/computePolicies" % vdc["id"])
             return [x for x in found if not p["name"] or x["name"] == p["name"]]
         found = self.client.find(API, name=p["name"]) if p["name"] else self.client.list(API)

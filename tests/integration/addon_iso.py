@@ -97,8 +97,8 @@ def build_addon_iso(path, manifest=None, omit=(), eula=EULA, certificate=None, i
                     payload_size=64 * 1024, extra_files=None):
     """Write an add-on ISO to ``path``; returns ``{path, manifest, certificate, eula}``."""
     manifest = copy.deepcopy(manifest or DSE_MANIFEST)
-    certificate = certificate or self_signed_pem("%s.%s.lab.example" % (manifest.get("name", "addon"),
-                                                                          manifest.get("vendor", "lab")))
+    common_name = "%s.%s.lab.example" % (manifest.get("name", "addon"), manifest.get("vendor", "lab"))
+    certificate = certificate or self_signed_pem(common_name)
     files = {
         "manifest.yaml": yaml.safe_dump(manifest, sort_keys=False).encode(),
         "eula.txt": eula.encode(),

@@ -16,6 +16,8 @@ import pytest
 from conftest import AZS, RUN_DIR, duplicates, run_playbook
 
 CSE = "cse.yml"
+# site.yml, only the parts CSE needs (the other components have their own tests)
+SITE_TAGS = ("--tags", "solutions_org,cse")
 DOWNLOADS = RUN_DIR / "downloads"
 TENANTS = {"az1": ["tenant-a", "tenant-b"], "az2": ["tenant-a"]}  # inventories/lab tenants with cse: true
 SIZING = {"TKG extra-large": (8, 32768), "TKG large": (4, 16384), "TKG medium": (2, 8192), "TKG small": (2, 4048)}
@@ -111,7 +113,7 @@ def check_cse(lab, az, version="4.2.1"):
 def converged(lab):
     """site.yml once from a fresh lab, with -vvv (its output is checked for secrets)."""
     lab.reset()
-    first = run_playbook("site.yml", "-vvv")
+    first = run_playbook("site.yml", "-vvv", *SITE_TAGS)
     assert first.rc == 0, first.explain()
     return first
 
@@ -121,7 +123,7 @@ def test_site_configures_cse_in_both_azs_idempotently_with_field_diffs(lab, conv
         assert converged.changed(az) > 0
         check_cse(lab, az)
     marks = {az: lab.last_seq(az) for az in AZS}
-    second = run_playbook("site.yml")
+    second = run_playbook("site.yml", *SITE_TAGS)
     assert second.rc == 0, second.explain()
     assert second.changed() == 0, second.explain()
     for az in AZS:
@@ -238,3 +240,105 @@ def test_version_change_rolls_the_servers_one_at_a_time(lab, converged):
     # every old server was replaced by a new one, one at a time
     actions = [line for line in result.out.splitlines() if "create " in line or "delete " in line]
     assert actions, result.explain()
+
+
+# ---------------------------------------------------------------------------------------------------
+# The building blocks against the lab, without Ansible: the product's client, transfer and RDE code.
+def _client(az="az1"):
+    import sys
+    from conftest import PORT_BASE, REPO
+    sys.path.insert(0, str(REPO / "build" / "collections"))
+    from ansible_collections.vcdops.platform.plugins.module_utils.vcd.client import VcdClient
+    index = AZS.index(az) + 1
+    return VcdClient("localhost:%d" % (PORT_BASE + index), username="administrator", password="lab-Passw0rd!",
+                     ca_path=str(RUN_DIR / "ca.pem")).connect()
+
+
+def _catalog(client, org="solutions-org", name="cse"):
+    from ansible_collections.vcdops.platform.plugins.module_utils.vcd import orgs, transfer
+    org_obj = orgs.require_org(client, org)
+    admin = orgs.admin_org(client, org_obj["id"])
+    ref = next(r for r in admin["catalogs"]["catalogReference"] if r["name"] == name)
+    return transfer._catalog(client, ref["id"])
+
+
+def test_chunked_uploads_with_late_links_and_cleanup_on_failure(lab, converged, tmp_path):
+    import sys
+    from conftest import REPO
+    sys.path.insert(0, str(REPO / "tests" / "lab" / "fixtures"))
+    from fake_ova import make_ova
+    from ansible_collections.vcdops.platform.plugins.module_utils.vcd import transfer
+    client = _client()
+    cat = _catalog(client)
+    lab["az1"].config(upload_link_delay=0.8)
+    try:
+        ova = make_ova(tmp_path / "appliance-1.0.ova", disks={"disk1.vmdk": 300000, "disk2.vmdk": 70000},
+                       properties={"app.key": "x"}, eula=True)
+        seen = []
+        result = transfer.upload_ova(client, cat, ova, chunk_size=65536, keepalive=0,
+                                     progress=lambda name, done, total: seen.append((name, done, total)))
+        assert result["transfer"]["chunks"] == 1 + 5 + 2 and seen[-1] == ("disk2.vmdk", 70000, 70000)
+        template = next(t for t in lab.state("az1")["vapp_template"] if t["name"] == "appliance-1.0")
+        assert template["status"] == 8 and template["eula"] is True
+        assert {f["name"]: f["bytesTransferred"] for f in template["files"]}["disk1.vmdk"] == 300000
+        with pytest.raises(transfer.TransferError, match="DUPLICATE_NAME"):
+            transfer.upload_ova(client, cat, ova)
+        assert transfer.find_item(client, cat, "appliance-1.0") is not None  # the existing item stayed
+        iso = tmp_path / "tools.iso"
+        iso.write_bytes(b"\x01" * 150001)
+        media = transfer.upload_media(client, cat, str(iso), chunk_size=65536)
+        assert media["id"].startswith("urn:vcloud:catalogitem:") and media["transfer"]["chunks"] == 3
+        # VCD fails the upload task: the half-made item is deleted
+        lab["az1"].fault(method="POST", path="^/api/catalog/.*/action/upload$", task_fail="datastore full", count=1)
+        with pytest.raises(transfer.TransferError, match="datastore full.*was deleted"):
+            transfer.upload_ova(client, cat, make_ova(tmp_path / "broken-1.0.ova"), chunk_size=65536)
+        assert transfer.find_item(client, cat, "broken-1.0") is None
+    finally:
+        lab["az1"].config(upload_link_delay=0.3)
+        lab["az1"].clear_faults()
+    assert lab.violations("az1") == []
+
+
+def test_rde_contract(lab, converged):
+    from ansible_collections.vcdops.platform.plugins.module_utils.vcd import rights
+    from ansible_collections.vcdops.platform.plugins.module_utils.vcd.client import VcdError
+    client = _client()
+    api = "/cloudapi/1.0.0"
+    client.write("POST", api + "/interfaces", {"name": "labIface", "vendor": "lab", "nss": "thing", "version": "1.0.0"})
+    iface = "urn:vcloud:interface:lab:thing:1.0.0"
+    client.write("POST", api + "/interfaces/%s/behaviors" % iface, {"name": "ping", "execution": {"type": "noop", "id": "ping"}})
+    client.write("POST", api + "/entityTypes", {"name": "Thing", "vendor": "lab", "nss": "thing", "version": "1.0.0",
+                                               "interfaces": [iface], "schema": {"type": "object", "required": ["size"],
+                                                                                 "properties": {"size": {"type": "integer"}}}})
+    # a behavior cannot join an interface a type uses
+    with pytest.raises(VcdError, match="used by entity type"):
+        client.write("POST", api + "/interfaces/%s/behaviors" % iface, {"name": "late", "execution": {"type": "noop"}})
+    # the type brought its rights and Entitlement bundle
+    bundle = rights.find_bundle(client, "lab:thing Entitlement")
+    assert sorted(rights.rights_of(client, rights.BUNDLES, bundle["id"])) == [
+        "lab:thing: Administrator Full access", "lab:thing: Administrator View", "lab:thing: Full Access",
+        "lab:thing: Modify", "lab:thing: View"]
+    # create answers 202 + a task that stays at 1 % until the entity is resolved
+    resp = client.request("POST", api + "/entityTypes/urn:vcloud:type:lab:thing:1.0.0", json={"name": "t1", "entity": {"size": 1}})
+    assert resp.status_code == 202 and not resp.content
+    task = client.get(resp.headers["Location"].split(client.base)[1], legacy=True)
+    assert task["status"] == "running" and task["progress"] == 1 or task["status"] == "queued"
+    entity_id = task["owner"]["id"]
+    delete = client._send("DELETE", api + "/entities/%s" % entity_id)
+    assert delete.status_code == 400  # PRE_CREATED cannot be deleted (A13)
+    client.request("POST", api + "/entities/%s/resolve" % entity_id)
+    assert client.wait_task(resp.headers["Location"], timeout=10)["status"] == "success"
+    entity, etag = client.get_with_etag(api + "/entities/%s" % entity_id)
+    assert entity["entityState"] == "RESOLVED" and etag
+    stale = client._send("PUT", api + "/entities/%s" % entity_id, json={"name": "t1", "entity": {"size": 2}},
+                         headers={"If-Match": '"stale"'})
+    assert stale.status_code == 412
+    fresh = client._send("PUT", api + "/entities/%s" % entity_id, json={"name": "t1", "entity": {"size": 3}},
+                         headers={"If-Match": etag})
+    assert fresh.status_code == 200 and fresh.headers["ETag"] != etag
+    # a behavior without an access control cannot run
+    denied = client._send("POST", api + "/entities/%s/behaviors/urn:vcloud:behavior-interface:ping:lab:thing:1.0.0/invocations"
+                          % entity_id, json={"arguments": {}})
+    assert denied.status_code == 403
+    client.write("DELETE", api + "/entities/%s" % entity_id)
+    assert lab.violations("az1") == []

@@ -72,7 +72,7 @@ def test_no_modules_gives_empty_groups(tmp_path):
     _current, wanted = action_groups.regenerate(root)
     data = yaml.safe_load(wanted)
     assert data["requires_ansible"] == ">=2.16.0"
-    assert data["action_groups"] == {"vcd": [], "dsm": [], "vsphere": [], "ose": []}
+    assert data["action_groups"] == {"vcd": [], "dsm": [], "vsphere": [], "ose": [], "alp": []}
 
 
 def test_rewrite_keeps_the_rest_of_the_file(tmp_path):
@@ -100,6 +100,7 @@ def test_rewrite_keeps_the_rest_of_the_file(tmp_path):
         "dsm": ["dsm_cluster"],
         "vsphere": ["vsphere_ova"],
         "ose": ["ose_tenant"],
+        "alp": [],
     }
     assert data["plugin_routing"] == {"modules": {}}
     # A second pass changes nothing.

@@ -21,7 +21,7 @@ import re
 from ..common.flow import InputError
 from ..common.iso import pem_bodies, same_certificate
 from .client import VcdConnectionLost, VcdError, fiql
-from .rde import API, Rde
+from .rde import API
 
 LZ_TYPE = ("vmware", "solutions_organization", "1.0.0")
 ADDON_TYPE = ("vmware", "solutions_add_on", "1.0.0")
@@ -170,8 +170,8 @@ def _one(spec, value, label):
             return int(value)
         raise InputError("%s must be an Integer, got %r" % (label, value))
     if not isinstance(value, str):
-        raise InputError("%s must be a String, got %s %r" % (label, type(value).__name__,
-                                                            MASK if spec.get("secure") else value))
+        shown = MASK if spec.get("secure") else repr(value)
+        raise InputError("%s must be a String, got %s %s" % (label, type(value).__name__, shown))
     shown = MASK if spec.get("secure") else repr(value)
     if spec.get("minLength") is not None and len(value) < int(spec["minLength"]):
         raise InputError("%s must be at least %s characters long, got %s" % (label, spec["minLength"], shown))
@@ -346,6 +346,3 @@ def addon_certificate_alias(iso_file_name):
     stamp = now_rfc3339()
     base = "addon.%s" % iso_file_name
     return ("%s_%s" % (base[:127 - len(stamp)], stamp))[:128]
-
-
-

@@ -111,7 +111,7 @@ def check_no_proxy(entries):
     for entry in entries or []:
         text = str(entry).strip()
         bare = text[2:] if text.startswith("*.") else text[1:] if text.startswith(".") else text
-        host = bare.rsplit(":", 1)[0] if ":" in bare and not bare.count(":") > 1 else bare
+        host = bare.rsplit(":", 1)[0] if ":" in bare and bare.count(":") <= 1 else bare
         if not text or not (_HOST.match(host) or _ip_ok(host)):
             raise InputError("no_proxy entry %r is not a host name, .domain, IP address or CIDR" % entry)
         out.append(text)

@@ -121,7 +121,7 @@ def properties(client, vm):
 def set_properties(client, vm, wanted, sections=None):
     """Merge ``wanted`` {key: value} into the VM's product sections; True when something changed."""
     if sections is None:
-        sections, _ = properties(client, vm)
+        sections = properties(client, vm)[0]
     sections = [dict(s, property=[dict(p) for p in s.get("property") or []]) for s in sections] or [
         {"info": {"value": "Properties"}, "property": []}]
     changed = False

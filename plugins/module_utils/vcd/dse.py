@@ -76,8 +76,8 @@ def configs(rde):
 def require(configs_by_name, names):
     """Fail, before any write, on solution names the extension does not offer."""
     if not configs_by_name:
-        raise VcdNotFound("no data solutions are configured in VCD (no %s:%s entities): install the Data Solutions "
-                         "extension (an instance of its add-on) first" % DSCONFIG[:2])
+        raise VcdNotFound("no data solutions are configured in VCD (no %s:%s entities): install the Data "
+                          "Solutions extension (an instance of its add-on) first" % DSCONFIG[:2])
     unknown = sorted(set(n for n in names if n not in configs_by_name))
     if unknown:
         raise InputError("unknown data solution%s %s; VCD offers: %s" % (
@@ -92,7 +92,7 @@ def fields_of(art):
 def registry_view(entity, with_defaults=True):
     art = artifact(entity)
     fields = fields_of(art)
-    live = dict((live, art.get(live)) for live, _ in fields)
+    live = dict((field, art.get(field)) for field, _default in fields)
     defaults = dict((live, art.get(default)) for live, default in fields)
     view = {"solution": art.get("name"), "id": entity.get("id"), "artifact_type": art.get("type"),
             "solution_type": solution_type(entity), "state": entity.get("entityState") or entity.get("state"),
@@ -129,7 +129,7 @@ def wanted_registry(entity, params):
             "chart_repository, package_name and version" if chart else "image and version",
             ", ".join(_snake(dict((w, 1) for w in wrong)))))
     out = {}
-    for live, _ in fields:
+    for live, _default in fields:
         if given[live] is not None:
             out[live] = given[live]
     return out

@@ -252,12 +252,12 @@ class MappingModule(ResourceModule):
             obj["_tenants"] = tenants_of(self.client, self.kind, obj["id"])
         return obj
 
-    def view(self, obj):
-        out = dict(id=obj.get("id"), name=obj.get("name"), description=obj.get("description") or "",
-                   rights=sorted(obj.get("_rights") or {}))
+    def view(self, current):
+        out = dict(id=current.get("id"), name=current.get("name"), description=current.get("description") or "",
+                   rights=sorted(current.get("_rights") or {}))
         if self.publishable:
-            out["publish_all"] = bool(obj.get("publishAll"))
-            out["tenants"] = sorted(obj.get("_tenants") or {})
+            out["publish_all"] = bool(current.get("publishAll"))
+            out["tenants"] = sorted(current.get("_tenants") or {})
         return out
 
     def validate(self):

@@ -387,13 +387,13 @@ def upload_ova(client, catalog, path, name=None, description="", chunk_size=CHUN
         if not tmpl_href:
             raise TransferError("%s: VCD answered a catalog item without its template" % what)
         # the descriptor's link appears late
-        _, links = _wait_links(client, tmpl_href, ["descriptor.ovf"], what, link_timeout)
+        links = _wait_links(client, tmpl_href, ["descriptor.ovf"], what, link_timeout)[1]
         client.request("PUT", _path(links["descriptor.ovf"][0]), data=ova.descriptor,
                        headers={"Content-Type": "text/xml"}, what="upload the OVF descriptor of %s" % name)
         meter.sent(meter.file("descriptor.ovf", len(ova.descriptor)), len(ova.descriptor), len(ova.descriptor),
                    len(ova.descriptor))
         if ova.files:
-            _, links = _wait_links(client, tmpl_href, list(ova.files), what, link_timeout)
+            links = _wait_links(client, tmpl_href, list(ova.files), what, link_timeout)[1]
             for fname, size in ova.files.items():
                 tar, reader = ova.open(fname)
                 try:
@@ -431,7 +431,8 @@ def upload_media(client, catalog, path, name=None, description="", chunk_size=CH
         links = _upload_links(media)
         if not links:
             media, links = _wait_links(client, media_href, None, what, link_timeout)
-        fname, (up_href, _, _) = sorted(links.items())[0]
+        fname, link = sorted(links.items())[0]
+        up_href = link[0]
         with open(path, "rb") as reader:
             _put_file(client, up_href, fname or name, size, reader, meter, chunk_size, keepalive, media_href)
         done = _wait_done(client, media_href, what, timeout, MEDIA_READY)

@@ -24,8 +24,8 @@ MANIFEST = {
 
 # ------------------------------------------------------------------ add-on inputs
 def test_inputs_are_typed_prefixed_and_defaulted():
-    args, props, secure = addons.typed_inputs(MANIFEST, {"greeting": "hello", "replicas": "3", "verbose": "true",
-                                                        "api-token": "s3cret", "zones": ["a", "b"]})
+    given = {"greeting": "hello", "replicas": "3", "verbose": "true", "api-token": "s3cret", "zones": ["a", "b"]}
+    args, props, secure = addons.typed_inputs(MANIFEST, given)
     assert args == {"input-greeting": "hello", "input-replicas": 3, "input-verbose": True, "input-api-token": "s3cret",
                     "input-mode": "safe", "input-zones": ["a", "b"]}
     assert props["replicas"] == 3 and "mode" not in props
@@ -57,7 +57,7 @@ def test_secure_values_never_appear_in_errors():
 
 
 def test_delete_inputs():
-    args, _, _ = addons.typed_inputs(MANIFEST, {"force-delete": True}, operation="delete")
+    args = addons.typed_inputs(MANIFEST, {"force-delete": True}, operation="delete")[0]
     assert args == {"input-force-delete": True}
     with pytest.raises(InputError, match="for creation only"):
         addons.typed_inputs(MANIFEST, {"greeting": "hi"}, operation="delete")

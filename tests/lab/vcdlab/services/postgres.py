@@ -6,7 +6,10 @@
 * listens on all addresses, pg_hba admits localhost and the node network 10.231.0.0/24 only
   (so node hosts reach it at 10.231.0.1 even when they come up after the lab);
 * superuser ``vcdlab`` / the lab password (scram-sha-256); max_connections 400 (OSE needs 90
-  per node: 2 AZs x 2 nodes x 90 + headroom).
+  per node: 2 AZs x 2 nodes x 90 + headroom);
+* TLS on (``ssl = on``, the lab server certificate signed by the lab CA: SAN localhost, 127.0.0.1,
+  10.231.0.1), optional for clients (OSE connects as before; DSM tenant databases of the
+  dsm/pg_backend.py backend are reached with ``sslmode=verify-full``).
 
 start(lab) / stop(lab) are called by ``vcdlab start|stop``; ``python -m vcdlab.services.postgres
 start|stop`` runs it alone (env VCDLAB_PORT_BASE, VCDLAB_RUN_DIR).
@@ -40,7 +43,8 @@ def data_dir(port_base):
 def info(run_dir, port_base):
     return {"host": "localhost", "node_host": "10.231.0.1", "port": port(port_base), "admin_user": ADMIN_USER,
             "admin_password": ADMIN_PASSWORD, "data_dir": data_dir(port_base),
-            "log": os.path.join(data_dir(port_base), "postgres.log")}
+            "log": os.path.join(data_dir(port_base), "postgres.log"), "tls": True,
+            "bindir": _bindir()}
 
 
 def _bindir():
@@ -111,7 +115,9 @@ def start(lab):
     os.unlink(pwfile)
     if r.returncode != 0:
         raise RuntimeError("initdb failed: %s" % r.stdout[-1500:])
+    ssl_conf = _tls_files(lab, ddir, pw)
     with open(os.path.join(pgdata, "postgresql.auto.conf"), "a") as f:
+        f.write(ssl_conf)
         f.write("listen_addresses = '*'\nport = %d\nmax_connections = %d\nunix_socket_directories = '%s'\n"
                 "password_encryption = 'scram-sha-256'\nshared_buffers = '32MB'\nfsync = off\n"
                 "synchronous_commit = off\n" % (p, MAX_CONNECTIONS, sock))
@@ -128,6 +134,27 @@ def start(lab):
         raise RuntimeError("PostgreSQL did not start: %s %s" % (r.stdout[-800:], log))
     _write_info(lab, base)
     sys.stderr.write("vcdlab: postgres listening on port %d (superuser %s)\n" % (p, ADMIN_USER))
+
+
+def _tls_files(lab, ddir, pw):
+    """The lab server certificate, readable by postgres only; '' (TLS off) when the lab has none."""
+    try:
+        from vcdlab.tls import ensure_certs
+    except ImportError:  # run alone from another path
+        from ..tls import ensure_certs
+    try:
+        _ca, cert, key = ensure_certs(lab.run_dir)
+    except Exception as exc:  # noqa: BLE001 - TLS is optional for OSE
+        sys.stderr.write("vcdlab: postgres without TLS (%s)\n" % exc)
+        return ""
+    out = {}
+    for name, src in (("server.crt", cert), ("server.key", key)):
+        dst = os.path.join(ddir, name)
+        shutil.copyfile(src, dst)
+        os.chmod(dst, 0o600)
+        os.chown(dst, pw.pw_uid, pw.pw_gid)
+        out[name] = dst
+    return "ssl = on\nssl_cert_file = '%s'\nssl_key_file = '%s'\n" % (out["server.crt"], out["server.key"])
 
 
 def _write_info(lab, base):

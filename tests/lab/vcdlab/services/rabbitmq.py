@@ -6,7 +6,7 @@
 What each lab gets, isolated from any other lab and from a system RabbitMQ:
 
 * one RabbitMQ node ``vcdlab<port_base>@localhost`` with its own data, log and Erlang cookie under
-  ``<run_dir>/rabbitmq``, its own epmd port, no plugins;
+  ``<run_dir>/rabbitmq``, its own epmd (in the broker's process group, ended with it), no plugins;
 * listeners on 0.0.0.0 (node hosts reach it at 10.231.0.1): AMQP on ``port_base + 55`` and AMQP
   over TLS on ``port_base + 56`` (the lab CA's server certificate; clients check it with
   ``<run_dir>/ca.pem``); Erlang distribution on ``port_base + 57``, epmd on ``port_base + 58``;
@@ -181,8 +181,11 @@ def start(lab):
             f.write(base64.b32encode(os.urandom(20)).decode())
         os.chmod(cookie, 0o400)
     t0 = time.time()
+    # our own epmd in the broker's process group (not a daemon), so that stop() ends it too
+    epmd = shutil.which("epmd") or "/usr/bin/epmd"
     with open(os.path.join(d, "server.log"), "ab") as log:
-        proc = subprocess.Popen([SERVER], env=_env(lab), stdout=log, stderr=log, stdin=subprocess.DEVNULL,
+        proc = subprocess.Popen(["/bin/sh", "-c", '"$1" -port "$ERL_EPMD_PORT" & exec "$0"', SERVER, epmd],
+                                env=_env(lab), stdout=log, stderr=log, stdin=subprocess.DEVNULL,
                                 start_new_session=True, cwd=d)
     with open(os.path.join(d, "server.pid"), "w") as f:
         f.write(str(proc.pid))
@@ -220,10 +223,6 @@ def stop(lab, quiet=False):
                 pass
         if not quiet:
             _log("stopped (pid %d)" % pid)
-    epmd = shutil.which("epmd") or "/usr/bin/epmd"
-    if os.path.exists(epmd):
-        subprocess.run([epmd, "-kill"], env=_env(lab), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       check=False, timeout=10)
     try:
         os.unlink(os.path.join(_dir(lab), "server.pid"))
     except OSError:

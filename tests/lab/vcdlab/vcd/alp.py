@@ -249,7 +249,7 @@ def external_delete(req):
     e = _external(req)
     if e.get("enabled"):
         raise bad_request("The extension must be disabled before it is deleted")
-    req.state.delete("external_service", e["uuid"])
+    req.state.delete("external_service", e["id"])
     for inst in req.state.find("alp_instance", bus="mqtt"):
         req.state.delete("alp_instance", inst["id"])
     return empty(204)

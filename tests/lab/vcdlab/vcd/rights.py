@@ -194,8 +194,7 @@ def _body_refs(req, kind, what):
 
 
 def _role_visible(req, role):
-    if req.is_provider and not req.org_ctx_explicit:
-        return True
+    """Roles are per org: the session's org, or the tenant context's (a provider sees System's roles)."""
     return role.get("org_id") == req.org_ctx
 
 
