@@ -32,7 +32,7 @@ CA = str(RUN_DIR / "ca.pem")
 ACCEPT = "application/json;version=39.0"
 ADMIN_EMAIL, ADMIN_PW = "dsm-admin@az1.lab.example", "Dsm-Passw0rd!"
 OUT = RUN_DIR / "tenant-db-result.json"
-INSTANCE_T = "urn:vcloud:type:vmware:dsInstance:0.1"
+CONN = {}   # instance -> connection, as the playbook returned it
 
 
 # ------------------------------------------------------------------ helpers
@@ -174,7 +174,7 @@ def test_create_connect_idempotent_check_mode(db_lab):
     assert first.changed(AZ) > 0
     res = result()
     assert res["ready"] is True and res["phase"] == "Ready"
-    conn = res["connection"]
+    conn = CONN["shop"] = res["connection"]
     assert conn["host"] == "localhost" and conn["username"] and conn["password"]
     assert res["manifest"]["kind"] == "PostgresCluster"
     assert res["manifest"]["spec"]["vmClass"] == {"name": "small"}
@@ -223,7 +223,7 @@ def test_refused_before_any_change(db_lab):
 
 def test_backup_restore_access_isolation(db_lab):
     lab = db_lab
-    with connect(result_of(lab, "shop")) as con:
+    with connect(CONN["shop"]) as con:
         before = checksum(con)
     backup = run_playbook("tenant_database.yml", limit=AZ, extra_vars=tenant_db(
         "shop", tenant_database_action="backup", tenant_database_backup_name="before-drop"))
@@ -231,14 +231,15 @@ def test_backup_restore_access_isolation(db_lab):
     assert result()["name"] == "before-drop" and result()["size_bytes"] > 0
     dumps = list((RUN_DIR / "dsm-backups" / AZ / "dsm-backups" / "vcd-tenant-a" / "shop").glob("*.dump"))
     assert [d.name for d in dumps] == ["before_drop.dump"]
-    with connect(result_of(lab, "shop")) as con:
+    with connect(CONN["shop"]) as con:
         con.run("DROP TABLE orders")
 
     restore = run_playbook("tenant_database.yml", limit=AZ, extra_vars=tenant_db(
         "shop-restored", tenant_database_action="restore", tenant_database_restore_from="shop",
         tenant_database_restore_backup="before-drop"))
     assert restore.rc == 0, restore.explain()
-    with connect(result()["connection"]) as con:
+    CONN["shop-restored"] = result()["connection"]
+    with connect(CONN["shop-restored"]) as con:
         assert checksum(con) == before
     assert clusters(lab) == ["shop", "shop-restored"]
 
@@ -247,7 +248,12 @@ def test_backup_restore_access_isolation(db_lab):
         "shop-restored", tenant_database_action="grant",
         tenant_database_grants=[{"user": "reporting", "level": "read_only"}]))
     assert grant.rc == 0, grant.explain()
-    conn = result_of(lab, "shop-restored")
+    info = run_playbook("tenant_database.yml", limit=AZ, extra_vars=tenant_db(
+        "shop-restored", tenant_database_action="info"))
+    assert info.rc == 0, info.explain()
+    assert result()[0]["access"] == [{"user": "reporting", "level": "ReadOnly", "role": "reporting@tenant-a"}]
+    conn = result()[0]["connection"]
+    assert conn == CONN["shop-restored"]
     with connect(conn, "reporting@tenant-a", "Report-Passw0rd!") as con:
         assert checksum(con) == before
         with pytest.raises(Exception, match="permission denied"):
@@ -272,13 +278,6 @@ def test_backup_restore_access_isolation(db_lab):
     assert b.put(VCD + "/cloudapi/1.0.0/entities/%s" % shop["id"],
                  json={"name": "shop", "entity": {"spec": {}}}).status_code == 403
     assert [e["name"] for e in entities(lab, "dsInstance") if e["name"] == "shop"] == ["shop"]
-
-
-def result_of(lab, name):
-    """The connection of an instance, as the info action returns it."""
-    res = run_playbook("tenant_database.yml", limit=AZ, extra_vars=tenant_db(name, tenant_database_action="info"))
-    assert res.rc == 0, res.explain()
-    return result()[0]["connection"]
 
 
 def test_killed_create_then_rerun_gives_one_instance_and_delete(db_lab):
@@ -306,3 +305,67 @@ def test_killed_create_then_rerun_gives_one_instance_and_delete(db_lab):
     assert "killme" not in [e["name"] for e in entities(lab, "dsInstance")]
     assert "killme" not in clusters(lab)
     assert lab.violations(AZ) == []
+
+
+DIRECT = """
+- name: Tenant database directly in DSM
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  module_defaults:
+    group/vcdops.platform.dsm:
+      dsm_host: "localhost:%(port)d"
+      dsm_username: "%(user)s"
+      dsm_password: "%(password)s"
+      dsm_ca_path: "%(ca)s"
+  tasks:
+    - name: Cluster
+      vcdops.platform.dsm_database:
+        name: direct
+        engine: postgres
+        version: "15"
+        infrastructure_policy: dsm-policy-small
+        vm_class: small
+        storage_gb: 10
+        backup_location: dsm-backups
+      register: direct
+    - name: Backup
+      vcdops.platform.dsm_database_backup:
+        name: direct
+        backup_name: first
+    - name: Info
+      vcdops.platform.dsm_database_info:
+        name: direct
+      register: info
+    - name: Result
+      ansible.builtin.copy:
+        content: "{{ {'direct': direct.database, 'info': info.databases} | to_json }}"
+        dest: "%(out)s"
+        mode: "0600"
+      changed_when: false
+    - name: Scale down is refused
+      vcdops.platform.dsm_database:
+        name: direct
+        storage_gb: 5
+      register: down
+      failed_when: down is not failed or 'refused before any change' not in down.msg
+"""
+
+
+def test_direct_dsm_flavour(db_lab):
+    lab = db_lab
+    book = RUN_DIR / "tenant-db-direct.yml"
+    book.write_text(DIRECT % {"port": PORT_BASE + 11, "user": ADMIN_EMAIL, "password": ADMIN_PW, "ca": CA,
+                              "out": OUT})
+    first = run_playbook(str(book), inventory="localhost,")
+    assert first.rc == 0, first.explain()
+    res = result()
+    assert res["direct"]["ready"] is True and res["direct"]["version"] == "15.10+vmware.v2.2.0"
+    assert [b["name"] for b in res["info"][0]["backups"]] == ["first"]
+    with connect(res["direct"]["connection"]) as con:
+        assert con.run("SELECT current_database()") == [[res["direct"]["connection"]["database"]]]
+    dmark = dsm_seq(lab)
+    second = run_playbook(str(book), inventory="localhost,")
+    assert second.rc == 0 and second.changed() == 0, second.explain()
+    assert dsm_writes(lab, dmark) == []
+    assert clusters(lab, "default") == ["direct"]
