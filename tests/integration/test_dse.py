@@ -75,7 +75,7 @@ def dse_playbooks():
     """DSE's part of site.yml (the solutions org is converged by the first test): site.yml --tags dse once
     site.yml holds DSE, playbooks/dse.yml until then."""
     site = (PLAYBOOKS / "site.yml").read_text()
-    if "vcdops.platform.dse" in site:
+    if "vcdops.platform.dse" in site or "dse.yml" in site:
         return [("site.yml", ("--tags", "dse"))]
     return [("dse.yml", ())]
 

@@ -312,6 +312,8 @@ DIRECT = """
   hosts: localhost
   connection: local
   gather_facts: false
+  vars:
+    ansible_python_interpreter: "{{ ansible_playbook_python }}"
   module_defaults:
     group/vcdops.platform.dsm:
       dsm_host: "localhost:%(port)d"

@@ -4,7 +4,7 @@ Installed per appliance with ``appliance.set_backend("postgresclusters", Postgre
 (vcd/dbaas.py does it for every AZ's appliance).  It uses the lab's private PostgreSQL cluster
 (services/postgres.py, port base+51, TLS with the lab CA):
 
-* each cluster gets its own database ``dsm_<namespace>_<name>`` and its own login role
+* each cluster gets its own database ``dsm_<namespace>_<name>_<hash of its uid>`` and its own login role
   ``<adminUsername>_<hash>`` with a generated password; ``CONNECT`` is revoked from PUBLIC, so no other
   role of the server reaches it.  The connection DSM reports is ``localhost:<port>`` (the lab server
   certificate's SAN) and works with ``sslmode=verify-full`` and the lab CA;
@@ -88,7 +88,7 @@ class PostgresBackend(ClusterBackend):
         meta, spec = cluster["metadata"], cluster.get("spec") or {}
         ns, name = meta.get("namespace") or "default", meta["name"]
         tag = hashlib.sha1(("%s/%s/%s" % (ns, name, meta.get("uid", ""))).encode()).hexdigest()[:8]
-        db = "dsm_%s_%s" % (_slug(ns, 20), _slug(name, 30))
+        db = "dsm_%s_%s_%s" % (_slug(ns, 16), _slug(name, 28), tag)
         role = "%s_%s" % (_slug(spec.get("adminUsername") or "pgadmin", 30), tag)
         return db, role
 
@@ -104,6 +104,7 @@ class PostgresBackend(ClusterBackend):
         self.attach(appliance)
         db, role = self.names(cluster)
         pw = new_password(18)
+        self._forget_stale_backups(appliance, cluster)
         with self.lock:
             con = self._admin()
             try:
@@ -122,6 +123,18 @@ class PostgresBackend(ClusterBackend):
                              .get("name"), (based.get("cluster") or based.get("archivedCluster") or {})
                              .get("timestamp"), based.get("backupName"))
         return {"host": "localhost", "port": self.port, "dbname": db, "username": role, "password": pw}
+
+    def _forget_stale_backups(self, appliance, cluster):
+        """Dumps of an earlier cluster of the same name (an earlier lab run) are not this one's - unless DSM keeps
+        them for an archived cluster of that name."""
+        from .appliance import KINDS, DATABASES
+        ns, name = cluster["metadata"].get("namespace") or "default", cluster["metadata"]["name"]
+        if appliance is not None and hasattr(appliance, "get") and \
+                appliance.get(KINDS[(DATABASES, "archivedpostgresclusters")], ns, name) is not None:
+            return
+        root = os.path.join(self.run_dir, "dsm-backups", self.az)
+        for loc in sorted(os.listdir(root)) if os.path.isdir(root) else []:
+            shutil.rmtree(os.path.join(root, loc, ns, name), ignore_errors=True)
 
     def resize(self, appliance, cluster, old_spec):
         """Scale-up and minor upgrades change nothing in the one lab server."""
