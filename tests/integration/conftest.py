@@ -1,6 +1,6 @@
 """Integration tests: real ansible-playbook runs against the lab.
 
-The session starts its own lab (ports VCDOPS_LAB_PORT_BASE, default 19470, run
+The session starts its own lab (ports VCDOPS_LAB_PORT_BASE, default 19700, run
 dir under tests/output) so that it never disturbs a developer's `make lab`.
 """
 
@@ -19,7 +19,7 @@ sys.path.insert(0, str(REPO / "tests" / "lab"))
 
 from vcdlab.admin import LabAdmin  # noqa: E402  pylint: disable=wrong-import-position
 
-PORT_BASE = int(os.environ.get("VCDOPS_LAB_PORT_BASE", "19470"))
+PORT_BASE = int(os.environ.get("VCDOPS_LAB_PORT_BASE", "19700"))
 RUN_DIR = Path(os.environ.get("VCDOPS_LAB_RUN_DIR", REPO / "tests" / "output" / "lab-integration"))
 AZS = ("az1", "az2")
 PLAYBOOKS = REPO / "playbooks"

@@ -256,10 +256,18 @@ def test_version_change_rolls_the_servers_one_at_a_time(lab, converged):
 
 # ---------------------------------------------------------------------------------------------------
 # The building blocks against the lab, without Ansible: the product's client, transfer and RDE code.
-def _client(az="az1"):
+def _product():
+    """The collection's import root (make collection-link; the integration target makes it)."""
     import sys
-    from conftest import PORT_BASE, REPO
-    sys.path.insert(0, str(REPO / "build" / "collections"))
+    from conftest import REPO
+    root = str(REPO / "build" / "collections")
+    if root not in sys.path:
+        sys.path.insert(0, root)
+
+
+def _client(az="az1"):
+    from conftest import PORT_BASE
+    _product()
     from ansible_collections.vcdops.platform.plugins.module_utils.vcd.client import VcdClient
     index = AZS.index(az) + 1
     return VcdClient("localhost:%d" % (PORT_BASE + index), username="administrator", password="lab-Passw0rd!",
@@ -267,6 +275,7 @@ def _client(az="az1"):
 
 
 def _catalog(client, org="solutions-org", name="cse"):
+    _product()
     from ansible_collections.vcdops.platform.plugins.module_utils.vcd import orgs, transfer
     org_obj = orgs.require_org(client, org)
     admin = orgs.admin_org(client, org_obj["id"])
@@ -279,6 +288,7 @@ def test_chunked_uploads_with_late_links_and_cleanup_on_failure(lab, converged, 
     from conftest import REPO
     sys.path.insert(0, str(REPO / "tests" / "lab" / "fixtures"))
     from fake_ova import make_ova
+    _product()
     from ansible_collections.vcdops.platform.plugins.module_utils.vcd import transfer
     client = _client()
     cat = _catalog(client)
@@ -312,6 +322,7 @@ def test_chunked_uploads_with_late_links_and_cleanup_on_failure(lab, converged, 
 
 
 def test_rde_contract(lab, converged):
+    _product()
     from ansible_collections.vcdops.platform.plugins.module_utils.vcd import rights
     from ansible_collections.vcdops.platform.plugins.module_utils.vcd.client import VcdError
     client = _client()

@@ -1,4 +1,4 @@
-"""A private lab for the lab's own tests (ports VCDLAB_TEST_PORT_BASE+1/+2, default 19521/19522)."""
+"""A private lab for the lab's own tests (ports VCDLAB_TEST_PORT_BASE+1/+2, default 19601/19602)."""
 import os
 import subprocess
 import sys
@@ -11,7 +11,7 @@ sys.path.insert(0, LAB_DIR)
 
 from vcdlab.admin import LabAdmin  # noqa: E402
 
-PORT_BASE = int(os.environ.get("VCDLAB_TEST_PORT_BASE", "19520"))
+PORT_BASE = int(os.environ.get("VCDLAB_TEST_PORT_BASE", "19600"))
 V = "37.2"
 
 

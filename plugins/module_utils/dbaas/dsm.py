@@ -112,7 +112,7 @@ class DsmDatabases:
             if time.monotonic() > deadline:
                 raise DsmError("cluster %s was not %s within %ss (%s)" % (name, what, timeout, ready_message(obj)))
             time.sleep(delay)
-            delay = min(delay * 1.5, 5.0)
+            delay = min(delay * 1.3, 2.0)
 
     def backups_of(self, name):
         obj = self.find(name)

@@ -118,7 +118,7 @@ class TenantDatabases:
                     name, what, timeout, status.get("phase") or "Pending",
                     ": %s" % status["message"] if status.get("message") else ""))
             time.sleep(delay)
-            delay = min(delay * 1.5, 5.0)
+            delay = min(delay * 1.3, 2.0)
 
     # ------------------------------------------------------------------ access control
     def user_id(self, name):

@@ -291,8 +291,12 @@ def sync_access(st, app, e, org, cluster, kind):
 def sync_options(az, st, app):
     sysorg = addons._system_org(st)
     have = {e["org_id"]: e for e in _entities(st, OPTIONS)}
+    published = set(have)
+    for t in (integ.POLICY, integ.BACKUP, dse.DSCONFIG):
+        for ent in _entities(st, t):
+            published.update(g.get("memberId") for g in ent.get("acls") or [])
     for org in st.all("org"):
-        if org.get("is_system"):
+        if org.get("is_system") or org["id"] not in published:
             continue
         opts = tenant_options(az, st, app, org)
         e = have.get(org["id"])
