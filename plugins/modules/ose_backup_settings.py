@@ -14,15 +14,17 @@ description:
     namespaces never backed up.
   - Reads the settings once and writes them only when they differ.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
   - vcdops.platform.ose
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 options:
   source:
     description: V(github) (public registry) or V(registry) (provider OCI registry, O(registry_url)).
@@ -65,8 +67,6 @@ settings:
 from ansible_collections.vcdops.platform.plugins.module_utils.common.flow import InputError
 from ansible_collections.vcdops.platform.plugins.module_utils.ose.base import OseModule
 from ansible_collections.vcdops.platform.plugins.module_utils.ose.views import BACKUP_SETTINGS as PATH, backup_view as view
-
-
 
 
 class BackupSettings(OseModule):

@@ -16,12 +16,14 @@ description:
     module fails on a missing name, an expired certificate or a wrong password.
   - Runs where the file is (normally the controller). It never changes anything.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 attributes:
   check_mode:
     support: full
+    description: Only reads, so it runs the same in check mode.
   diff_mode:
     support: none
+    description: Nothing is changed, so there is no diff.
 options:
   path:
     description: PKCS#12 (C(.p12), C(.pfx)) or PEM file.

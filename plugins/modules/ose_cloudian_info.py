@@ -13,14 +13,16 @@ description:
     storage policies and groups, so that a wrong admin password or an unreachable Cloudian fails
     before OSE is configured.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.cloudian
 attributes:
   check_mode:
     support: full
+    description: Only reads, so it runs the same in check mode.
   diff_mode:
     support: none
+    description: Nothing is changed, so there is no diff.
 options:
   groups:
     description: Also list the groups (C(GET /group/list)).

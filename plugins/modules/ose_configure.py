@@ -21,12 +21,14 @@ description:
     is restarted.
   - Secrets are passed as C(--secret) arguments, which the module never returns or logs.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 attributes:
   check_mode:
     support: full
+    description: Reports which steps would run (and whether the service would restart) and runs nothing.
   diff_mode:
     support: full
+    description: Shows the steps already in sync before and the steps that run after.
 options:
   database:
     description: C(ose db set).
@@ -219,12 +221,11 @@ restarted:
 import hashlib
 import json
 import os
-import ssl
 import time
 import urllib.error
-import urllib.request
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.urls import ConnectionError as UrlConnectionError, open_url
 
 ROW_STEPS = {"Database": ["db"], "Certificate": ["cert"], "Cloud Director": ["director"],
              "Platform": ["cloudian_console", "platform"], "Admin": ["cloudian_admin", "platform"],
@@ -344,14 +345,12 @@ class Configure:
         return out
 
     def healthy(self):
-        ctx = ssl.create_default_context()
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE  # the node's own monitor, like the load balancer's
         try:
-            req = urllib.request.Request(self.p["health_url"], method="OPTIONS")
-            with urllib.request.urlopen(req, context=ctx, timeout=5) as r:
+            # validate_certs=False: the node's own monitor, like the load balancer's
+            with open_url(self.p["health_url"], method="OPTIONS", validate_certs=False, timeout=5,
+                          use_netrc=False, decompress=False) as r:
                 return r.status == 200
-        except (urllib.error.URLError, OSError, ValueError):
+        except (urllib.error.URLError, UrlConnectionError, OSError, ValueError):
             return False
 
     def run(self):
@@ -372,11 +371,11 @@ class Configure:
         reason = "configuration changed" if todo else None
         if not todo and self.p["restart"] and not self.healthy():
             restart, reason = True, "the node did not answer %s" % self.p["health_url"]
-        result = dict(changed=bool(todo) or restart, steps=[n for n, _, _, _ in todo] + (["service restart"] if restart
-                                                                                          else []),
+        result = dict(changed=bool(todo) or restart,
+                      steps=[step[0] for step in todo] + (["service restart"] if restart else []),
                       restarted=False, validate=rows)
         if self.module._diff and result["changed"]:
-            result["diff"] = {"before": {"steps_in_sync": sorted(set(applied) - {n for n, _, _, _ in todo})},
+            result["diff"] = {"before": {"steps_in_sync": sorted(set(applied) - {step[0] for step in todo})},
                               "after": {"steps_applied": result["steps"], "reason": reason}}
         if self.module.check_mode or not result["changed"]:
             return result

@@ -18,12 +18,14 @@ description:
   - The password of the OSE user is set when the user is created, and checked (by logging in) on
     later runs; it is changed only when that login fails.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the database and its owner before and after (the password only as changed or unchanged).
 options:
   host:
     description: PostgreSQL host (the cluster's address).
@@ -197,8 +199,8 @@ def main():
             steps.append("ALTER DATABASE %s OWNER TO %s" % (p["name"], p["user"]))
         result = {"changed": bool(steps), "database": after if steps else before, "server_version": version}
         if steps and module._diff:
-            result["diff"] = {"before": before, "after": dict(after, password="changed" if not password_ok else
-                                                             "unchanged")}
+            result["diff"] = {"before": before,
+                              "after": dict(after, password="changed" if not password_ok else "unchanged")}
         if steps and not module.check_mode:
             for sql in steps:
                 if ":pw" in sql:

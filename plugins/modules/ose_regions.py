@@ -14,15 +14,17 @@ description:
   - Dismissing a region deactivates its tenants (OSE behaviour), which the module says in a warning.
   - One list read, one write per change.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
   - vcdops.platform.ose
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 options:
   regions:
     description: The regions to converge. Regions not listed are left as they are.
@@ -79,7 +81,6 @@ from ansible_collections.vcdops.platform.plugins.module_utils.ose.base import Os
 from ansible_collections.vcdops.platform.plugins.module_utils.ose.views import region_view as view
 
 
-
 class Regions(OseModule):
     options = dict(
         regions=dict(type="list", elements="dict", required=True, options=dict(
@@ -126,7 +127,7 @@ class Regions(OseModule):
             if want != have:
                 changes.append((item["name"], "update", {"name": item["name"], "endpoint": want["endpoint"],
                                                          "dataCenters": want["data_centers"]}))
-        if any(a == "dismiss" for _, a, _ in changes):
+        if any(change[1] == "dismiss" for change in changes):
             self.module.warn("dismissing a region deactivates its tenants")
 
         def apply(change):

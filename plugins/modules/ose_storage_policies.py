@@ -15,15 +15,17 @@ description:
   - A Cloudian storage policy cannot be changed in place, so a policy that exists with another scheme,
     region or data center list is reported as an error (create a new policy and move the tenants).
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
   - vcdops.platform.ose
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 options:
   policies:
     description: The storage policies to converge. Policies not listed are left as they are.
@@ -100,7 +102,6 @@ from ansible_collections.vcdops.platform.plugins.module_utils.ose.base import Os
 from ansible_collections.vcdops.platform.plugins.module_utils.ose.views import policy_view as view
 
 
-
 def body_of(item):
     dcs = list(item.get("data_centers") or [])
     body = {"name": item["name"], "region": item.get("region") or "region-1",
@@ -161,7 +162,7 @@ class Policies(OseModule):
             before[item["name"]] = after[item["name"]] = have
             if have != want:
                 problems.append("%s (has %s, wanted %s)" % (item["name"], {k: v for k, v in have.items() if v != want[k]},
-                                                             {k: v for k, v in want.items() if v != have[k]}))
+                                                            {k: v for k, v in want.items() if v != have[k]}))
         if problems:
             raise InputError("storage policies cannot be changed in place; these differ: %s" % "; ".join(problems))
 

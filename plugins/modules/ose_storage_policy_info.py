@@ -11,15 +11,17 @@ short_description: List the storage policies, regions and Kubernetes backup sett
 description:
   - Returns the storage policies, the regions and the Kubernetes backup (Velero) settings of one OSE.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
   - vcdops.platform.ose
 attributes:
   check_mode:
     support: full
+    description: Only reads, so it runs the same in check mode.
   diff_mode:
     support: none
+    description: Nothing is changed, so there is no diff.
 options: {}
 notes:
   - The list paths are modelled (docs/assumptions-ose.md, A42 and A44).

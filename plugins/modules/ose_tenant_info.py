@@ -13,15 +13,17 @@ description:
     policy and quota, and the storage tenants (Cloudian groups) of
     C(GET /api/v1/core/storage-tenants).
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
   - vcdops.platform.ose
 attributes:
   check_mode:
     support: full
+    description: Only reads, so it runs the same in check mode.
   diff_mode:
     support: none
+    description: Nothing is changed, so there is no diff.
 options:
   names:
     description: Only these tenants (organization names). All when empty.

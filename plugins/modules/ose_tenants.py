@@ -16,15 +16,17 @@ description:
     grow with the number of tenants.
   - Every tenant name, region and storage policy is checked before the first write.
 version_added: 0.1.0
-author: vcdops.platform contributors
+author: vcdops platform team (@vcdops)
 extends_documentation_fragment:
   - vcdops.platform.vcd
   - vcdops.platform.ose
 attributes:
   check_mode:
     support: full
+    description: Reports what would change and writes nothing.
   diff_mode:
     support: full
+    description: Shows the owned fields before and after.
 options:
   tenants:
     description: The tenants to converge. Tenants not listed are left as they are.
@@ -125,7 +127,6 @@ from ansible_collections.vcdops.platform.plugins.module_utils.vcd.client import 
 FIELDS = ("active", "region", "storage_policy", "storage_policy_locked", "quota_gb")
 
 
-
 def wanted(item):
     want = dict(name=item["name"], active=item.get("state", "present") != "absent", region=item.get("region"),
                 storage_policy=item.get("storage_policy"), storage_policy_locked=item.get("storage_policy_locked"),
@@ -211,7 +212,7 @@ class Tenants(OseModule):
         changes, before, after = plan(current, items)
 
         def apply(change):
-            name, _, diff = change
+            name, diff = change[0], change[2]
             self.ose.write("PATCH", "/tenants/%s" % uuid_of(orgs[name]["id"]), body_of(diff),
                            what="onboard tenant %s" % name)
 

@@ -72,7 +72,7 @@ def check_cse(lab, az, version="4.2.1"):
     assert "urn:vcloud:type:vmware:VCDKEConfig:1.1.0" in types
     rights = {r["id"]: r["name"] for r in state["right"]}
     # role, user, bundle and global role published to this AZ's CSE tenants
-    role = by_name([r for r in state["role"]], "CSE Admin Role")
+    role = by_name(list(state["role"]), "CSE Admin Role")
     assert {"API Tokens: Manage", "vmware:VCDKEConfig: Administrator Full access",
             "vmware:capvcdCluster: View", "IP Spaces: Allocate"} <= {rights[i] for i in role["rights"]}
     user = by_name(state["user"], "cse_admin")
@@ -330,9 +330,9 @@ def test_rde_contract(lab, converged):
     client.write("POST", api + "/interfaces", {"name": "labIface", "vendor": "lab", "nss": "thing", "version": "1.0.0"})
     iface = "urn:vcloud:interface:lab:thing:1.0.0"
     client.write("POST", api + "/interfaces/%s/behaviors" % iface, {"name": "ping", "execution": {"type": "noop", "id": "ping"}})
+    schema = {"type": "object", "required": ["size"], "properties": {"size": {"type": "integer"}}}
     client.write("POST", api + "/entityTypes", {"name": "Thing", "vendor": "lab", "nss": "thing", "version": "1.0.0",
-                                               "interfaces": [iface], "schema": {"type": "object", "required": ["size"],
-                                                                                 "properties": {"size": {"type": "integer"}}}})
+                                                "interfaces": [iface], "schema": schema})
     # a behavior cannot join an interface a type uses
     with pytest.raises(VcdError, match="used by entity type"):
         client.write("POST", api + "/interfaces/%s/behaviors" % iface, {"name": "late", "execution": {"type": "noop"}})

@@ -87,7 +87,7 @@ def test_bad_inputs_fail_before_any_node_is_touched(lab, ose_nodes, tmp_path):
     (inv / "hosts.yml").symlink_to(REPO / "inventories" / "lab" / "hosts.yml")
     (inv / "group_vars").symlink_to(REPO / "inventories" / "lab" / "group_vars")
     (inv / "nodes.yml").write_text("all:\n  children:\n    lab_nodes:\n      children:\n        ose_nodes:\n          hosts:\n"
-                      "            az1-ose-1: {ansible_host: 10.231.0.11, az: az1}\n")
+                                   "            az1-ose-1: {ansible_host: 10.231.0.11, az: az1}\n")
     cases = [
         ("certificate without *.s3.", 1, {"ose_certificate_src": str(RUN_DIR / "ose" / "az1" / "ose-no-wildcard.p12")},
          "does not cover *.s3.ose.az1.lab.vcdops.test"),

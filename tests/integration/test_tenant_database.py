@@ -270,7 +270,7 @@ def test_refused_before_any_change(db_lab):
              ({"name": "shop-copy", "restore_from": {"instance": "gone"}}, "has no instance gone")]
     book = RUN_DIR / "tenant-db-refused.yml"
     book.write_text(REFUSED % {"out": OUT})
-    res = run_playbook(str(book), limit=AZ, extra_vars={"cases": [c for c, _ in cases]})
+    res = run_playbook(str(book), limit=AZ, extra_vars={"cases": [case[0] for case in cases]})
     assert res.rc == 0, res.explain()
     for (case, message), got in zip(cases, result()):
         assert message in got, (case, got)

@@ -11,7 +11,10 @@ def vdc_params(vcd, name="solutions-vdc", **over):
     pvdc = vcd.get("/cloudapi/1.0.0/providerVdcs").json()["values"][0]
     sps = {s["name"]: s for s in vcd.get("/cloudapi/1.0.0/pvdcStoragePolicies").json()["values"]}
     pool = vcd.get("/cloudapi/1.0.0/networkPools/networkPoolSummaries").json()["values"][0]
-    u = lambda x: x["id"].rsplit(":", 1)[-1]  # noqa: E731
+
+    def u(x):
+        return x["id"].rsplit(":", 1)[-1]
+
     body = {
         "name": name, "description": "lab", "allocationModel": "Flex",
         "computeCapacity": {"cpu": {"units": "MHz", "allocated": 0, "limit": 0},

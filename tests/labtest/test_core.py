@@ -104,7 +104,7 @@ def test_api_token_admin_mint_and_refresh_reuse(lab, admin):
     tok = admin.mint_token("administrator", "System", name="ci")
     s = requests.Session()
     s.verify, s.trust_env = lab["ca"], False
-    for _ in range(2):   # an API token stays valid
+    for unused in range(2):   # an API token stays valid
         r = s.post(lab["az1"] + "/oauth/provider/token",
                    data={"grant_type": "refresh_token", "refresh_token": tok["token"]})
         assert r.status_code == 200, r.text

@@ -70,7 +70,7 @@ def test_spec_violation_unknown_path_and_method(vcd, admin):
 
 def test_429_with_retry_after_then_ok(vcd, admin):
     admin.fault(path="^/cloudapi/1.0.0/orgs$", method="GET", status=429, retry_after=2, count=2)
-    for _ in range(2):
+    for unused in range(2):
         r = vcd.get("/cloudapi/1.0.0/orgs")
         assert r.status_code == 429 and r.headers["Retry-After"] == "2"
     assert vcd.get("/cloudapi/1.0.0/orgs").status_code == 200

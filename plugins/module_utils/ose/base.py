@@ -64,7 +64,7 @@ class OseModule:
 
 def bulk_result(module, changes, apply, before, after, key, items):
     """Common ending of a bulk module: ``changes`` is a list of (name, action, payload)."""
-    result = {"changed": bool(changes), "changes": [{"name": n, "action": a} for n, a, _ in changes]}
+    result = {"changed": bool(changes), "changes": [{"name": change[0], "action": change[1]} for change in changes]}
     if module._diff and changes:
         result["diff"] = {"before": before, "after": after}
     if changes and not module.check_mode:

@@ -84,7 +84,7 @@ class OseClient:
         elif resp.status_code == 403:
             hint = ": this needs a provider (System) session"
         raise OseError("%s %s%s failed with %s%s%s" % (method, path, " (%s)" % what if what else "",
-                                                        resp.status_code, ": %s" % message if message else "", hint),
+                                                       resp.status_code, ": %s" % message if message else "", hint),
                        status=resp.status_code, path=path)
 
     def get(self, path, params=None, what=None):

@@ -14,8 +14,8 @@ PEM = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2FmZQ==\n-----END CERTI
 
 def params(**over):
     p = dict(cse_version="4.2.1", tkg_versions=["2.4.0", "v2.5.0"], container_registry_url="projects.registry.vmware.com",
-             http_proxy="http://proxy.example.com:3128", https_proxy="", no_proxy=[".example.com", "10.0.0.0/8",
-                                                                                  "localhost", "*.svc.local"],
+             http_proxy="http://proxy.example.com:3128", https_proxy="",
+             no_proxy=[".example.com", "10.0.0.0/8", "localhost", "*.svc.local"],
              github_token="ghp_x", certificates=[PEM], bootstrap_certificates=[], bootstrap_vm_sizing_policy="TKG small",
              log_level="info", machine_health_check={"max_unhealthy_node_percent": 80, "node_startup_timeout": 600},
              server={}, syslog={"host": "syslog.example.com", "port": 514}, cni_version="", profile_name="production")

@@ -61,6 +61,6 @@ def test_fewer_servers_than_wanted_and_a_stale_one():
 ])
 def test_plan_never_leaves_zero_servers(steps):
     alive = 2
-    for action, _ in steps:
+    for action, unused in steps:
         alive += 1 if action == "create" else -1
         assert alive >= 1
