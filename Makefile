@@ -98,6 +98,7 @@ lab-status: venv
 
 demo: venv collection-link lab
 	ansible-playbook -i inventories/lab playbooks/site.yml $(PLAYBOOK_ARGS)
+	ansible-playbook -i inventories/lab playbooks/tenant_database_lifecycle.yml $(PLAYBOOK_ARGS)
 
 action-groups: venv
 	"$(PY)" tests/tools/action_groups.py

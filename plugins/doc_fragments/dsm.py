@@ -66,7 +66,7 @@ options:
 notes:
   - All DSM modules belong to the action group C(group/vcdops.platform.dsm) for O(ignore:module_defaults).
   - DSM 2.x REST and Kubernetes-style APIs; names the public record leaves open are modelled and listed in
-    C(docs/assumptions-dsm.md) (A22-A38).
+    C(docs/assumptions.md) (A22-A38).
 """
 
     WAIT = r"""

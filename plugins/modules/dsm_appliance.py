@@ -33,7 +33,7 @@ attributes:
     description: Shows the owned fields before and after.
 notes:
   - The OVF property keys of the DSM OVA are not public; the module uses a modelled map (assumption A33,
-    docs/assumptions-dsm.md) that O(ovf_keys) overrides key by key, and O(extra_properties) sets any other key.
+    docs/assumptions.md) that O(ovf_keys) overrides key by key, and O(extra_properties) sets any other key.
   - O(dsm_host) and O(dsm_ca_path) say where to wait for the API (by default C(https://<ip_address>)); the DSM
     login options are not used.
 options:

@@ -28,7 +28,7 @@ attributes:
     description: Shows the owned fields before and after.
 notes:
   - DSM publishes only that backup locations exist (C(GET /provider/s3storages)); the object's shape is modelled
-    (assumption A30, docs/assumptions-dsm.md) - a cluster-scoped C(BackupLocation) in
+    (assumption A30, docs/assumptions.md) - a cluster-scoped C(BackupLocation) in
     C(infrastructure.dataservices.vmware.com/v1alpha1) with C(provider), C(endpoint), C(bucket), C(region),
     C(tlsCa) and C(credentialsSecret), and a secret C(<name>-credentials) in namespace C(dsm-system) with the
     keys C(accessKeyId) and C(secretAccessKey).

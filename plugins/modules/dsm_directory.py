@@ -24,7 +24,7 @@ attributes:
     support: full
     description: Shows the owned fields before and after.
 notes:
-  - The directory settings are modelled (assumption A31, docs/assumptions-dsm.md) as C(GET|PUT|DELETE
+  - The directory settings are modelled (assumption A31, docs/assumptions.md) as C(GET|PUT|DELETE
     /provider/directory-service) with C(url), C(bindDn), C(bindPassword) (write-only), C(userBaseDn),
     C(groupBaseDn) and C(rootCa).
 options:

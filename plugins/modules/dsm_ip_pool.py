@@ -27,7 +27,7 @@ attributes:
     support: full
     description: Shows the owned fields before and after.
 notes:
-  - The plural C(ippools) is assumption A35 (docs/assumptions-dsm.md).
+  - The plural C(ippools) is assumption A35 (docs/assumptions.md).
 options:
   name:
     description: Pool name.

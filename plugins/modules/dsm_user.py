@@ -24,7 +24,7 @@ attributes:
     support: full
     description: Shows the owned fields before and after.
 notes:
-  - The body of C(/provider/users) is modelled as C({email, roles[]}) (assumption A32, docs/assumptions-dsm.md).
+  - The body of C(/provider/users) is modelled as C({email, roles[]}) (assumption A32, docs/assumptions.md).
   - DSM never returns passwords, so a password is set on creation and again only with O(update_password=always).
 options:
   email:

@@ -26,7 +26,7 @@ attributes:
     support: full
     description: Shows the owned fields before and after.
 notes:
-  - Memory is a quantity in GiB (assumption A34, docs/assumptions-dsm.md).
+  - Memory is a quantity in GiB (assumption A34, docs/assumptions.md).
 options:
   name:
     description: VM class name.

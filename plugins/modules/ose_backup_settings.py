@@ -45,7 +45,7 @@ options:
     elements: str
 notes:
   - Provider-side Velero settings are the modelled assumption A44; the path
-    C(GET|PUT /api/v1/core/settings/kubernetes-backup) is documented in docs/assumptions-ose.md.
+    C(GET|PUT /api/v1/core/settings/kubernetes-backup) is documented in docs/assumptions.md.
 """
 
 EXAMPLES = r"""

@@ -50,7 +50,7 @@ options:
         default: present
 notes:
   - The regions API (C(GET|POST /api/v1/core/regions), C(PUT|DELETE /api/v1/core/regions/{name})) is
-    modelled (docs/assumptions-ose.md, A42); the documented UI flow is Add Region, remote endpoint, Validate.
+    modelled (docs/assumptions.md, A42); the documented UI flow is Add Region, remote endpoint, Validate.
 """
 
 EXAMPLES = r"""

@@ -68,7 +68,7 @@ options:
 notes:
   - Policy creation through OSE (which creates the Cloudian policy) is the modelled assumption A46.
   - The policy list (C(GET /api/v1/core/storage-policies)) and C(DELETE /api/v1/core/storage-policies/{id})
-    are modelled (docs/assumptions-ose.md, A42).
+    are modelled (docs/assumptions.md, A42).
 """
 
 EXAMPLES = r"""

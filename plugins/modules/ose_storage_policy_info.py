@@ -24,7 +24,7 @@ attributes:
     description: Nothing is changed, so there is no diff.
 options: {}
 notes:
-  - The list paths are modelled (docs/assumptions-ose.md, A42 and A44).
+  - The list paths are modelled (docs/assumptions.md, A42 and A44).
 """
 
 EXAMPLES = r"""

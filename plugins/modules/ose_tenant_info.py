@@ -31,7 +31,7 @@ options:
     elements: str
     default: []
 notes:
-  - The tenant list C(GET /api/v1/core/tenants) is modelled (docs/assumptions-ose.md, A42).
+  - The tenant list C(GET /api/v1/core/tenants) is modelled (docs/assumptions.md, A42).
 """
 
 EXAMPLES = r"""

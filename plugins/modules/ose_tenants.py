@@ -61,7 +61,7 @@ notes:
   - Tenant activation through REST (C(PATCH /api/v1/core/tenants/{id}) with C(active)) is the modelled
     assumption A41.
   - The read-back of tenants (C(GET /api/v1/core/tenants), paged) and the quota field
-    C(hlStorageQuotaKBytes) of the Tenant object are modelled (docs/assumptions-ose.md, A42).
+    C(hlStorageQuotaKBytes) of the Tenant object are modelled (docs/assumptions.md, A42).
 """
 
 EXAMPLES = r"""

@@ -33,7 +33,7 @@ attributes:
     description: Shows the owned fields before and after.
 notes:
   - The TKG releases each CSE release deploys, and where the log level is kept, are modelled
-    (docs/assumptions-cse.md, A-CSE-1 and A-CSE-2).
+    (docs/assumptions.md, A-CSE-1 and A-CSE-2).
 options:
   cse_version:
     description: CSE release, for example V(4.2.1); it sets the CAPVCD, CPI, CSI and RDE projector versions.

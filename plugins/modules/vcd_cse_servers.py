@@ -16,7 +16,7 @@ description:
   - The reference design asks for B(two or more) CSE servers per AZ for high availability. O(count=1)
     is refused unless O(single_server_reason) says why.
   - A server is B(running) when its VM is powered on and it has registered itself in the C(vcdKeConfig)
-    entity (C(profiles[0].vcdKeInstances[].vcdKeInstanceId) is its VM URN; see docs/assumptions-cse.md).
+    entity (C(profiles[0].vcdKeInstances[].vcdKeInstanceId) is its VM URN; see docs/assumptions.md).
   - A server made from another template, or with other guest properties (a new CSE release, a rotated
     API token, another VCD URL), is replaced B(one at a time) - a new server is made and must be running
     before an old one is deleted, so there is never fewer than one running server.

@@ -30,7 +30,7 @@ attributes:
     support: full
     description: Shows the owned fields before and after.
 notes:
-  - The integration's entities are a modelled contract (assumption A37, docs/assumptions-dsm.md) - one
+  - The integration's entities are a modelled contract (assumption A37, docs/assumptions.md) - one
     C(vmware:dsmIntegration:0.1) entity in System, discovered C(vmware:dsmInfrastructurePolicy:0.1) and
     C(vmware:dsmBackupLocation:0.1) entities, and dsConfig entities for the DSM solutions.
 options:

@@ -31,7 +31,7 @@ attributes:
     description: Shows the owned fields before and after.
 notes:
   - Publishing a policy or backup location is a ReadOnly access control for the org on the entity VCD keeps for
-    it (assumption A37, docs/assumptions-dsm.md). The DSM solutions are published with the DSE flow (rights bundle,
+    it (assumption A37, docs/assumptions.md). The DSM solutions are published with the DSE flow (rights bundle,
     ACL on the solution's and the operator's dsConfig).
   - Tenants must open a new API session to see what was published.
 options:

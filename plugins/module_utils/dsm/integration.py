@@ -8,7 +8,7 @@ Operator, DSM Consumption Operator, DSM base URL, admin user and password, DSM C
 connection status; DSE discovers DSM's infrastructure policies and backup locations, which the provider
 publishes per tenant; "DSM Postgres" and "DSM MySQL" are data solutions published like DSE's own.
 
-Modelled (docs/assumptions-dsm.md, A37):
+Modelled (docs/assumptions.md, A37):
 
 * ``vmware:dsmIntegration:0.1`` - one entity in System, ``entity.spec`` = ``{kubernetesCluster{name},
   dataSolutionsOperator{namespace}, consumptionOperator{namespace, authSecretName}, dsm{url, username,

@@ -10,7 +10,7 @@ state or properties changed, it acts like the appliance booting:
 2. it reads the `vcdKeConfig` entity (vmware:VCDKEConfig) with that session - there must be exactly one;
 3. it registers itself in `profiles[0].vcdKeInstances` ({name, version, vcdKeInstanceId: <VM URN>})
    with GET + PUT If-Match (re-reading on 412), which is how the collection sees it is running
-   [modelled: docs/assumptions-cse.md, A-CSE-3].
+   [modelled: docs/assumptions.md, A-CSE-3].
 
 A powered-off or deleted VM deregisters (best effort, with the session it had).  A failed step leaves
 the server in `error` with the reason; it is retried every `cse_retry_seconds`.  The watcher acts only

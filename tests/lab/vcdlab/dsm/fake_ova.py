@@ -3,7 +3,7 @@
 It is a real OVA: a tar archive whose first member is an OVF 1.0 descriptor, then a SHA256
 manifest, then a tiny stream-optimized-VMDK-looking disk.  The descriptor carries the product
 section of the DSM appliance with the OVF keys the collection models (assumption A33, see
-docs/assumptions-dsm.md).
+docs/assumptions.md).
 
     python -m vcdlab.dsm.fake_ova /tmp/dsm.ova            # write one
     from vcdlab.dsm.fake_ova import build; build(path)

@@ -12,7 +12,7 @@ Documented (api-reference.md section 8):
   POST /api/v1/core/storage-policies       201; {name, replicationScheme|ecScheme{k,m,dataCenters},
                                            visibleTenants[], region}     (A46: creates the Cloudian policy)
   GET|PUT /api/v1/core/tenant-setting      {poseAsPermission} (PUT -> 202)
-Modelled (docs/assumptions-ose.md; each can be switched off with POST /_lab/config):
+Modelled (docs/assumptions.md; each can be switched off with POST /_lab/config):
   OPTIONS /api/v1/core                     the load-balancer monitor (A43): 200 while at least one OSE
                                            node of the AZ answers it, else 503
   GET  /api/v1/core/tenants                paged {items, total, page, size}: read-back of the tenants

@@ -1,6 +1,6 @@
 """The DSM Consumption Operator stand-in (issue #6): tenant database instances in VCD -> DSM objects -> status.
 
-The modelled contract (A37, docs/assumptions-tenant-database.md; the collection implements the same in
+The modelled contract (A37, docs/assumptions.md; the collection implements the same in
 plugins/module_utils/dbaas/):
 
   vmware:dsInstance:0.1            one entity per tenant database, in the tenant's org (name = instance name)

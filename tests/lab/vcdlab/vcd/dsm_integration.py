@@ -1,4 +1,4 @@
-"""The VCD side of the DSE <-> DSM integration: the modelled contract A37 (docs/assumptions-dsm.md).
+"""The VCD side of the DSE <-> DSM integration: the modelled contract A37 (docs/assumptions.md).
 
 What the public record says: DSE 1.5 connects to DSM 2.1+ from Settings > DSM Integration (provider Kubernetes
 cluster, Data Solutions Operator, DSM Consumption Operator, DSM base URL, admin user and password, DSM CA

@@ -10,7 +10,7 @@ in the JSON form of the legacy API.
   DELETE /api/vApp/vapp-{id}                          a powered-on vApp cannot be deleted (400)
   query types vApp / adminVApp / vm / adminVM
 
-Product section JSON (modelled after the XML, see docs/assumptions-cse.md): {"productSection": [{"info":
+Product section JSON (modelled after the XML, see docs/assumptions.md): {"productSection": [{"info":
 {"value"}, "product": {"value"}, "version": {"value"}, "property": [{"key", "type", "label", "userConfigurable",
 "password", "defaultValue", "value": {"value"}}]}]}; a property's effective value is value.value, else
 defaultValue.  A template with an EULA needs allEULAsAccepted (A10).  VMs get their NIC on the org VDC
